@@ -1,0 +1,139 @@
+/**
+ * The shape of a layer definition. One file per layer kind in `layers/` calls `defineLayer`; the palette,
+ * inspector, docs, validation, shape inference and parameter counts are all derived from it.
+ */
+import type { DiagnosticCode, DiagnosticData, DiagnosticFix } from './diagnostics';
+import type { ParamSpecs, ParamValues } from './params';
+import type { DType, Shape, TensorType } from './shape';
+
+export type LayerCategory =
+  | 'io'
+  | 'loss'
+  | 'dense'
+  | 'shaping'
+  | 'activation'
+  | 'normalization'
+  | 'convolution'
+  | 'pooling'
+  | 'sequence'
+  | 'attention'
+  | 'transformer'
+  | 'vision'
+  | 'generative';
+
+export interface InputPortSpec {
+  readonly doc: string;
+  /** Allowed rank, counting the batch: a number, or an inclusive [min, max] range. Checked before `inferShape`. */
+  readonly rank?: number | readonly [number, number];
+  /** How the expected layout reads in messages, e.g. "[N, C, H, W]". */
+  readonly layout?: string;
+  /** Expected element type; `any` accepts both. Defaults to float32. */
+  readonly dtype?: DType | 'any';
+  /** May stay unconnected. */
+  readonly optional?: boolean;
+  /** Accepts any number of edges, in document order (Concat). */
+  readonly variadic?: boolean;
+  /** When the incoming rank is too high, suggest inserting a Flatten. */
+  readonly flattenFix?: boolean;
+}
+
+export interface OutputPortSpec {
+  readonly doc: string;
+}
+
+export interface ShapeCtx<P extends ParamSpecs> {
+  readonly nodeId: string;
+  readonly params: ParamValues<P>;
+  /** Shapes of the connected single-edge inputs. Optional inputs that are unconnected are absent. */
+  readonly in: Readonly<Record<string, Shape>>;
+  readonly dtypes: Readonly<Record<string, DType>>;
+  /** Shapes arriving at variadic inputs, in document order. */
+  readonly variadic: Readonly<Record<string, readonly Shape[]>>;
+}
+
+export interface SizedCtx<P extends ParamSpecs> extends ShapeCtx<P> {
+  readonly out: Readonly<Record<string, Shape>>;
+}
+
+/** Initialisation, as data. Uniform bounds and normal deviations are computed by the layer from its fan-in. */
+export type Init =
+  | { readonly uniform: number }
+  | { readonly normal: number }
+  | { readonly constant: number }
+  | { readonly custom: string };
+
+export interface WeightSpec {
+  readonly shape: readonly number[];
+  readonly init: Init;
+  /** Buffers (BatchNorm running statistics) are part of the state but not parameters. Default true. */
+  readonly trainable?: boolean;
+  readonly dtype?: DType;
+}
+
+export interface ShapeFailure {
+  readonly code: DiagnosticCode;
+  readonly data: unknown;
+  readonly port?: string;
+  readonly fix?: Omit<DiagnosticFix, 'edge'> & { readonly port: string };
+}
+
+export type ShapeResult =
+  | { readonly ok: true; readonly outputs: Readonly<Record<string, TensorType>> }
+  | { readonly ok: false; readonly failures: readonly ShapeFailure[] };
+
+export function ok(outputs: Readonly<Record<string, Shape | TensorType>>): ShapeResult {
+  const out: Record<string, TensorType> = {};
+  for (const [k, v] of Object.entries(outputs)) out[k] = Array.isArray(v) ? { shape: v as Shape, dtype: 'float32' } : (v as TensorType);
+  return { ok: true, outputs: out };
+}
+
+export function fail<C extends DiagnosticCode>(
+  code: C,
+  data: DiagnosticData<C>,
+  where: { port?: string; fix?: ShapeFailure['fix'] } = {},
+): ShapeResult {
+  return { ok: false, failures: [{ code, data, ...where }] };
+}
+
+export interface LayerDoc {
+  /** One or two sentences for the inspector and palette tooltip. */
+  readonly summary: string;
+  /** The formula, in plain Unicode maths. */
+  readonly formula?: string;
+  /** The PyTorch equivalent, e.g. `torch.nn.Conv2d`. */
+  readonly torch?: string;
+  /** The ONNX operator(s) it corresponds to. */
+  readonly onnx?: string;
+  /** The lecture topic where students meet it. */
+  readonly lecture?: string;
+}
+
+export interface LayerMigration {
+  readonly to: number;
+  readonly up: (params: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+}
+
+export interface LayerDef<K extends string = string, P extends ParamSpecs = ParamSpecs> {
+  /** Stable serialized id: the torch.nn class name where one exists. Never renamed. */
+  readonly kind: K;
+  readonly category: LayerCategory;
+  readonly doc: LayerDoc;
+  readonly params: P;
+  readonly inputs: Readonly<Record<string, InputPortSpec>>;
+  readonly outputs: Readonly<Record<string, OutputPortSpec>>;
+  inferShape(ctx: ShapeCtx<P>): ShapeResult;
+  /** Parameters and buffers, with torch names, shapes and initialisation. */
+  weights?(ctx: SizedCtx<P>): Readonly<Record<string, WeightSpec>>;
+  /** Floating-point operations per sample (a multiply-add counts 2). */
+  flops?(ctx: SizedCtx<P>): number;
+  /** Parameter-format version of this kind; documents with an older `v` are migrated. */
+  readonly version?: number;
+  readonly migrations?: readonly LayerMigration[];
+}
+
+/** The erased form the registry stores. */
+export type AnyLayerDef = LayerDef<string, ParamSpecs>;
+
+export function defineLayer<const K extends string, const P extends ParamSpecs>(def: LayerDef<K, P>): LayerDef<K, P> {
+  return def;
+}

@@ -1,0 +1,57 @@
+/**
+ * Fully connected (dense) layer, applied to the last dimension.
+ *
+ *   y = x Wᵀ + b,   W : [out_features, in_features]
+ *
+ * PyTorch: torch.nn.Linear (in_features inferred, as nn.LazyLinear) · ONNX: Gemm / MatMul + Add · Lecture: "MLP"
+ */
+import { defineLayer, fail, ok } from '../define-layer';
+import { p } from '../params';
+import { numelPerSample } from '../shape';
+import { fanInUniform } from './common/init';
+
+export const Linear = defineLayer({
+  kind: 'Linear',
+  category: 'dense',
+  doc: {
+    summary: 'Every output is a weighted sum of all inputs plus a bias. Works on [N, F] and on sequences [N, T, F].',
+    formula: 'y = x·Wᵀ + b,  W ∈ ℝ^{out×in};  params = in·out + out',
+    torch: 'torch.nn.Linear',
+    onnx: 'Gemm (2-D) or MatMul + Add',
+    lecture: 'MLPs (dense layers)',
+  },
+  params: {
+    out_features: p.int({ default: 64, min: 1, doc: 'Size of each output vector.' }),
+    bias: p.bool({ default: true, doc: 'Learn an additive bias.' }),
+    in_features: p.intOrNull({ default: null, min: 1, doc: 'Size of each input vector. Leave empty to infer it from the input, like nn.LazyLinear.' }),
+  },
+  inputs: { in: { doc: '[N, in_features] or [N, T, in_features]', rank: [2, 3], layout: '[N, features] or [N, T, features]', flattenFix: true } },
+  outputs: { out: { doc: '[N, out_features] or [N, T, out_features]' } },
+  inferShape: ({ params: q, in: { in: x } }) => {
+    const inF = x![x!.length - 1] as number;
+    if (q.in_features !== null && q.in_features !== inF) {
+      const flat = numelPerSample(x!);
+      return fail(
+        'SHAPE_MISMATCH',
+        { port: 'in', expected: `[N, ${q.in_features}]`, got: x! },
+        {
+          port: 'in',
+          ...(x!.length > 2 && flat === q.in_features
+            ? { fix: { port: 'in', title: 'Insert Flatten', insertLayer: { kind: 'Flatten' } } }
+            : {}),
+        },
+      );
+    }
+    return ok({ out: [...x!.slice(0, -1), q.out_features] });
+  },
+  weights: ({ params: q, in: { in: x } }) => {
+    const inF = x![x!.length - 1] as number;
+    const bound = fanInUniform(inF);
+    return {
+      weight: { shape: [q.out_features, inF], init: { uniform: bound } },
+      ...(q.bias ? { bias: { shape: [q.out_features], init: { uniform: bound } } } : {}),
+    };
+  },
+  flops: ({ in: { in: x }, params: q }) => 2 * numelPerSample(x!) * q.out_features,
+});
+
