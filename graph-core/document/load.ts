@@ -2,6 +2,8 @@
  * Loading a document: JSON text → structural check (zod, errors name the JSON path) → document
  * migrations → per-layer parameter migrations. Never throws on user input.
  */
+import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { AnyLayerDef } from '../define-layer';
 import { diag, type Diagnostic } from '../diagnostics';
 import { getLayer } from '../layers';
 import { documentMigrations, migrateDocument, type DocumentMigration } from './migrations';
@@ -21,21 +23,22 @@ const bad = (path: string, problem: string): LoadResult => ({
 
 /** Parses JSON text. A syntax error is reported with its line and column. */
 export function parseDocument(text: string): LoadResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const pos = /position (\d+)/.exec(msg);
-    if (pos) {
-      const upto = text.slice(0, Number(pos[1]));
-      const line = upto.split('\n').length;
-      const col = Number(pos[1]) - upto.lastIndexOf('\n');
-      return bad(`line ${line}, column ${col}`, 'the JSON is malformed');
-    }
-    return bad('(root)', text.trim() === '' ? 'the file is empty' : 'the JSON is malformed');
+  if (text.trim() === '') return bad('(root)', 'the file is empty');
+  const errors: ParseError[] = [];
+  const json: unknown = parseJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0) {
+    const { error, offset } = errors[0]!;
+    const upto = text.slice(0, offset);
+    const line = upto.split('\n').length;
+    const column = offset - upto.lastIndexOf('\n');
+    return bad(`line ${line}, column ${column}`, `the JSON is malformed (${describeJsonError(error)})`);
   }
   return loadDocument(json);
+}
+
+function describeJsonError(code: number): string {
+  const name = printParseErrorCode(code as Parameters<typeof printParseErrorCode>[0]);
+  return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 export function loadDocument(json: unknown, migrations: readonly DocumentMigration[] = documentMigrations): LoadResult {
@@ -63,10 +66,10 @@ export function loadDocument(json: unknown, migrations: readonly DocumentMigrati
 }
 
 /** Runs each layer kind's own parameter migrations for nodes saved with an older `v`. */
-export function migrateLayers(doc: GraphDoc): GraphDoc {
+export function migrateLayers(doc: GraphDoc, lookup: (kind: string) => AnyLayerDef | undefined = getLayer): GraphDoc {
   let changed = false;
   const nodes = doc.nodes.map((n): GraphNode => {
-    const def = getLayer(n.kind);
+    const def = lookup(n.kind);
     const target = def?.version ?? 1;
     const from = n.v ?? 1;
     if (!def || from >= target) return n;

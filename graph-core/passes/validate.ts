@@ -5,7 +5,7 @@
 import type { AnyLayerDef, InputPortSpec } from '../define-layer';
 import { diag, type Diagnostic } from '../diagnostics';
 import type { EdgeId, GraphDoc, GraphNode, NodeId, PortRef } from '../document/types';
-import { getLayer, layers } from '../layers';
+import { allLayers, getLayer } from '../layers';
 import { checkParam } from '../params';
 
 export interface ResolvedNode {
@@ -56,7 +56,7 @@ function distance(a: string, b: string): number {
 export function suggestKind(kind: string): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  for (const l of layers) {
+  for (const l of allLayers) {
     const d = distance(kind, l.kind);
     if (d < bestD) [best, bestD] = [l.kind, d];
   }

@@ -1,0 +1,39 @@
+// Lint rules, including the import direction between folders (see docs/ARCHITECTURE.md).
+import tseslint from 'typescript-eslint';
+
+const node = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'url', 'util', 'crypto', 'stream'];
+const ui = ['react', 'react-dom', 'react/*', '@xyflow/*', 'electron', 'monaco-editor', 'uplot'];
+const ort = ['onnxruntime-node', 'onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-common'];
+const folders = (...names) => names.flatMap((n) => [`**/${n}`, `**/${n}/*`, `**/${n}/**`]);
+
+/** A no-restricted-imports rule for one folder. */
+const restrict = (files, patterns, message) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.tsbuild/**', 'out/**', '**/*.generated.*'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  restrict(
+    ['graph-core/**/*.ts'],
+    [...node, ...ui, ...ort, ...folders('exporters', 'runtime', 'renderer', 'electron', 'cli', 'templates', 'tests', 'build')],
+    'graph-core is pure TypeScript: it may import nothing outside graph-core (no Node, DOM, UI or onnxruntime).',
+  ),
+  restrict(
+    ['exporters/**/*.ts'],
+    [...ui, ...ort, ...folders('runtime', 'renderer', 'electron', 'cli', 'templates')],
+    'exporters may import graph-core only.',
+  ),
+  restrict(['runtime/**/*.ts'], [...ui, ...folders('renderer', 'electron', 'cli', 'templates')], 'runtime may import graph-core and exporters only.'),
+  restrict(['templates/**/*.ts'], [...node, ...ui, ...ort, ...folders('exporters', 'runtime', 'renderer', 'electron', 'cli')], 'templates may import graph-core types only.'),
+  restrict(['cli/**/*.ts'], [...ui, ...folders('renderer', 'electron')], 'the CLI may not import the renderer or Electron.'),
+  { files: ['cli/**/*.ts', 'bench/**/*.ts', 'build/**/*.ts'], rules: { 'no-console': 'off' } },
+);
