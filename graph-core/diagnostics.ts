@@ -50,6 +50,10 @@ export const diagnostics = {
   BAD_RESHAPE: (d: { from: Shape; to: readonly number[] }) =>
     `Cannot reshape ${fmtShape(d.from)} to [N, ${d.to.join(', ')}]: the number of elements per sample differs.`,
 
+  // ── data ─────────────────────────────────────────────────────────────────────────────
+  DATASET_MISMATCH: (d: { input: string; expected: string; dataset: string; gives: string }) =>
+    `Input ${d.input} expects ${d.expected}; dataset '${d.dataset}' gives ${d.gives}.`,
+
   // ── whole-graph hints ─────────────────────────────────────────────────────────────────
   NO_INPUT: () => 'The graph has no Input node, so nothing flows into it.',
   INTERNAL_ERROR: (d: { detail: string }) =>

@@ -13,3 +13,4 @@ export { inferShapes, inferNode, type ShapedGraph, type NodeInfo } from './passe
 export { canConnect, type Connectability } from './passes/can-connect';
 export { summarize, type Summary, type SummaryRow } from './passes/summarize';
 export { applyCommand, fixCommand, freshId, CommandError, type Command } from './document/commands';
+export { Rng } from './random';

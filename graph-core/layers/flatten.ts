@@ -26,7 +26,9 @@ export const Flatten = defineLayer({
   inferShape: ({ params: q, in: { in: x } }) => {
     const s = normDim(q.start_dim, x!.length);
     const e = normDim(q.end_dim, x!.length);
-    if (s < 1) return fail('BAD_DIM', { param: 'start_dim', dim: q.start_dim, shape: x!, why: 'the batch dimension cannot be flattened' });
+    if (s < 0) return fail('BAD_DIM', { param: 'start_dim', dim: q.start_dim, shape: x!, why: `it has only ${x!.length} dimensions` });
+    if (s === 0) return fail('BAD_DIM', { param: 'start_dim', dim: q.start_dim, shape: x!, why: 'the batch dimension cannot be flattened' });
+    if (e < 0) return fail('BAD_DIM', { param: 'end_dim', dim: q.end_dim, shape: x!, why: `it has only ${x!.length} dimensions` });
     if (e < s) return fail('BAD_DIM', { param: 'end_dim', dim: q.end_dim, shape: x!, why: 'end_dim must not come before start_dim' });
     const merged = (x!.slice(s, e + 1) as number[]).reduce((a, b) => a * b, 1);
     const out: Dim[] = [...x!.slice(0, s), merged, ...x!.slice(e + 1)];

@@ -3,32 +3,118 @@
  * a layer kind is in its file; this list is the only registration step.
  */
 import type { AnyLayerDef } from '../define-layer';
+import { AdaptiveAvgPool2d } from './adaptive-avg-pool2d';
+import { Add } from './add';
+import { Attention } from './attention';
+import { AvgPool2d } from './avg-pool2d';
+import { BatchNorm1d } from './batch-norm1d';
+import { BatchNorm2d } from './batch-norm2d';
+import { BCEWithLogitsLoss } from './bce-with-logits-loss';
+import { ClassToken } from './class-token';
+import { Concat } from './concat';
+import { Conv1d } from './conv1d';
 import { Conv2d } from './conv2d';
+import { ConvTranspose2d } from './conv-transpose2d';
 import { CrossEntropyLoss } from './cross-entropy-loss';
+import { Discriminator } from './discriminator';
+import { Dropout } from './dropout';
+import { ELU } from './elu';
+import { Embedding } from './embedding';
 import { Flatten } from './flatten';
+import { GELU } from './gelu';
+import { GRU } from './gru';
 import { Input } from './input';
+import { LayerNorm } from './layer-norm';
+import { LeakyReLU } from './leaky-relu';
 import { Linear } from './linear';
+import { LogSoftmax } from './log-softmax';
+import { LSTM } from './lstm';
+import { Max } from './max';
+import { MaxPool1d } from './max-pool1d';
 import { MaxPool2d } from './max-pool2d';
+import { Mean } from './mean';
+import { MSELoss } from './mse-loss';
+import { MultiheadAttention } from './multihead-attention';
+import { Multiply } from './multiply';
+import { Noise } from './noise';
+import { PatchEmbedding } from './patch-embedding';
+import { Permute } from './permute';
+import { PositionalEncoding } from './positional-encoding';
 import { ReLU } from './relu';
-import { staging_a } from './_staging-a';
-import { staging_b } from './_staging-b';
-import { staging_c } from './_staging-c';
-import { staging_d } from './_staging-d';
-import { staging_e } from './_staging-e';
+import { Reshape } from './reshape';
+import { ResidualLayerNorm } from './residual-layer-norm';
+import { RNN } from './rnn';
+import { SelectIndex } from './select-index';
+import { Sigmoid } from './sigmoid';
+import { SiLU } from './silu';
+import { Softmax } from './softmax';
+import { Sum } from './sum';
+import { Tanh } from './tanh';
+import { TransformerDecoderLayer } from './transformer-decoder-layer';
+import { TransformerEncoderLayer } from './transformer-encoder-layer';
+import { Unflatten } from './unflatten';
+import { Upsample } from './upsample';
 
-export const layers = [Conv2d, CrossEntropyLoss, Flatten, Input, Linear, MaxPool2d, ReLU] as const;
+export const layers = [
+  AdaptiveAvgPool2d,
+  Add,
+  Attention,
+  AvgPool2d,
+  BatchNorm1d,
+  BatchNorm2d,
+  BCEWithLogitsLoss,
+  ClassToken,
+  Concat,
+  Conv1d,
+  Conv2d,
+  ConvTranspose2d,
+  CrossEntropyLoss,
+  Discriminator,
+  Dropout,
+  ELU,
+  Embedding,
+  Flatten,
+  GELU,
+  GRU,
+  Input,
+  LayerNorm,
+  LeakyReLU,
+  Linear,
+  LogSoftmax,
+  LSTM,
+  Max,
+  MaxPool1d,
+  MaxPool2d,
+  Mean,
+  MSELoss,
+  MultiheadAttention,
+  Multiply,
+  Noise,
+  PatchEmbedding,
+  Permute,
+  PositionalEncoding,
+  ReLU,
+  Reshape,
+  ResidualLayerNorm,
+  RNN,
+  SelectIndex,
+  Sigmoid,
+  SiLU,
+  Softmax,
+  Sum,
+  Tanh,
+  TransformerDecoderLayer,
+  TransformerEncoderLayer,
+  Unflatten,
+  Upsample,
+] as const;
 
 export type LayerKind = (typeof layers)[number]['kind'];
 
-const staged: readonly AnyLayerDef[] = [...staging_a, ...staging_b, ...staging_c, ...staging_d, ...staging_e];
-
-export const layerByKind: ReadonlyMap<string, AnyLayerDef> = new Map([
-  ...layers.map((l) => [l.kind, l as unknown as AnyLayerDef] as const),
-  ...staged.map((l) => [l.kind, l] as const),
-]);
-
 /** Every layer definition, in catalogue order. */
-export const allLayers: readonly AnyLayerDef[] = [...layerByKind.values()];
+export const allLayers: readonly AnyLayerDef[] = layers.map((l) => l as unknown as AnyLayerDef);
+
+export const layerByKind: ReadonlyMap<string, AnyLayerDef> = new Map(allLayers.map((l) => [l.kind, l]));
 
 export function getLayer(kind: string): AnyLayerDef | undefined {
   return layerByKind.get(kind);

@@ -15,7 +15,7 @@ export function edge(from: string, to: string, id = `${from}->${to}`): GraphEdge
   return { id, from: ref(from), to: ref(to) };
 }
 
-export function doc(nodes: GraphNode[], edges: GraphEdge[] = [], name = 'test'): GraphDoc {
+export function doc(nodes: readonly GraphNode[], edges: readonly GraphEdge[] = [], name = 'test'): GraphDoc {
   return { format: 'layerloom.graph', version: 1, name, nodes, edges };
 }
 

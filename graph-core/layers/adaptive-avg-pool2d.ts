@@ -1,0 +1,49 @@
+/**
+ * 2-D adaptive average pooling: averages the input down to a fixed output_size, whatever the input size.
+ * Output cell i along an axis of length H averages rows ⌊i·H/oh⌋ … ⌈(i + 1)·H/oh⌉ − 1.
+ *
+ *   [N, C, H, W] → [N, C, oh, ow];  output_size 1 is global average pooling
+ *
+ * PyTorch also allows an output larger than the input (cells are then repeated). Layerloom refuses
+ * oh > H or ow > W (SHAPE_MISMATCH): we keep adaptive pooling to down-sampling, so that it always lowers to
+ * ordinary average pools (ONNX AveragePool / GlobalAveragePool); use Upsample to enlarge an image.
+ * FLOPs: one addition per cell of every window (windows may overlap when the sizes do not divide).
+ *
+ * PyTorch: torch.nn.AdaptiveAvgPool2d · ONNX: GlobalAveragePool (output 1×1) or AveragePool · Lecture: "CNNs (global average pooling)"
+ */
+import { defineLayer, fail, ok } from '../define-layer';
+import { p } from '../params';
+
+/** Total length of the adaptive windows that split `size` cells into `out` windows. */
+function windowTotal(size: number, out: number): number {
+  let total = 0;
+  for (let i = 0; i < out; i++) total += Math.ceil(((i + 1) * size) / out) - Math.floor((i * size) / out);
+  return total;
+}
+
+export const AdaptiveAvgPool2d = defineLayer({
+  kind: 'AdaptiveAvgPool2d',
+  category: 'pooling',
+  doc: {
+    summary:
+      'Averages each channel down to a fixed output_size, whatever the image size. output_size 1 gives global average pooling, ' +
+      'a common way to end a CNN before the classifier. Only down-sampling is allowed (output no larger than the input).',
+    formula: '[N, C, H, W] → [N, C, oh, ow];  cell i averages rows ⌊i·H/oh⌋ … ⌈(i+1)·H/oh⌉ − 1; no parameters',
+    torch: 'torch.nn.AdaptiveAvgPool2d',
+    onnx: 'GlobalAveragePool (1×1) or AveragePool',
+    lecture: 'CNNs (global average pooling)',
+  },
+  params: {
+    output_size: p.pair({ default: 1, min: 1, doc: 'Output height and width (at most the input height and width).' }),
+  },
+  inputs: { in: { doc: '[N, C, H, W]', rank: 4, layout: '[N, C, H, W]' } },
+  outputs: { out: { doc: '[N, C, oh, ow]' } },
+  inferShape: ({ params: q, in: { in: x } }) => {
+    const [oh, ow] = q.output_size;
+    if (oh > (x![2] as number) || ow > (x![3] as number))
+      return fail('SHAPE_MISMATCH', { port: 'in', expected: `[N, C, H ≥ ${oh}, W ≥ ${ow}] (adaptive pooling only down-samples)`, got: x! }, { port: 'in' });
+    return ok({ out: ['N', x![1]!, oh, ow] });
+  },
+  flops: ({ params: q, in: { in: x } }) =>
+    (x![1] as number) * windowTotal(x![2] as number, q.output_size[0]) * windowTotal(x![3] as number, q.output_size[1]),
+});

@@ -1,0 +1,115 @@
+/**
+ * General (single-head) attention: every query scores every key, the scores become weights with a softmax over
+ * the keys, and the context is the weighted sum of the values.
+ *
+ *   dot:         e_ij = q_i · k_j
+ *   scaled_dot:  e_ij = q_i · k_j / √Dk                  (Transformer)
+ *   general:     e_ij = q_i · W · k_jᵀ,  W ∈ ℝ^{Dq×Dk}     (Luong "general", bilinear)
+ *   additive:    e_ij = vᵀ · tanh(W · [q_i; k_j])          (Bahdanau / concat), W ∈ ℝ^{attn_dim×(Dq+Dk)}, v ∈ ℝ^{attn_dim}
+ *   a_ij = softmax_j(e_ij)  (masked keys get e = −∞),   c_i = Σ_j a_ij · v_j
+ *
+ * Row-vector convention (as in PyTorch): queries are the rows of Q [Tq, Dq], so the scores are S = Q·Kᵀ [Tq, Tk]
+ * and the context is C = softmax(S)·V. The lectures use column vectors: Q ∈ ℝ^{D×Tq}, K ∈ ℝ^{D×Tk}, A = KᵀQ ∈ ℝ^{Tk×Tq},
+ * softmax down each column, C = V·A; the `weights` output here is that A transposed, [N, Tq, Tk].
+ *
+ * FLOPs per sample: scores 2·Tq·Tk·Dk (dot, plus Tq·Tk for the scaling); general adds q·W, 2·Tq·Dq·Dk; additive
+ * projects queries and keys once (2·Tq·Dq·a + 2·Tk·Dk·a), adds and applies tanh per pair (2·Tq·Tk·a) and
+ * multiplies by v (2·Tq·Tk·a); then the softmax (3·Tq·Tk) and the weighted sum (2·Tq·Tk·Dv).
+ *
+ * PyTorch: no single module (torch.nn.functional.scaled_dot_product_attention in 2.x for scaled_dot) · ONNX:
+ * MatMul, Div, Softmax (Attention in opset 23) · Lecture: "Attention (seq2seq with attention)"
+ */
+import { defineLayer, fail, ok, type WeightSpec } from '../define-layer';
+import { p } from '../params';
+import { SOFTMAX_FLOPS_PER_ELEMENT } from './common/attention-weights';
+import { fanInUniform } from './common/init';
+
+export const Attention = defineLayer({
+  kind: 'Attention',
+  category: 'attention',
+  doc: {
+    summary:
+      'Each query compares itself with every key, turns the scores into weights with a softmax over the keys, ' +
+      'and returns the weighted average of the values. Choose how scores are computed with `score`.',
+    formula:
+      'dot: q·k;  scaled_dot: q·k/√Dk;  general: q W kᵀ;  additive: vᵀ tanh(W[q; k]);  ' +
+      'a = softmax over keys;  c = Σ_j a_j v_j  (rows: C = softmax(QKᵀ)V; lecture columns: A = KᵀQ, C = VA)',
+    torch: 'no single module; torch.nn.functional.scaled_dot_product_attention (scaled_dot, torch ≥ 2.0)',
+    onnx: 'MatMul, Div, Softmax (Attention in opset 23)',
+    lecture: 'Attention (seq2seq with attention, Bahdanau and Luong scores)',
+  },
+  params: {
+    score: p.enum({
+      default: 'scaled_dot',
+      choices: ['dot', 'scaled_dot', 'general', 'additive'],
+      doc: 'How a query and a key are compared: dot product, dot product / √Dk, bilinear q·W·kᵀ, or additive vᵀ·tanh(W·[q; k]).',
+    }),
+    attn_dim: p.int({ default: 32, min: 1, doc: 'Hidden size of the additive score (ignored by the other scores).' }),
+  },
+  inputs: {
+    query: { doc: 'Queries [N, Tq, Dq].', rank: 3, layout: '[N, Tq, Dq]' },
+    keys: { doc: 'Keys [N, Tk, Dk].', rank: 3, layout: '[N, Tk, Dk]' },
+    values: { doc: 'Values [N, Tk, Dv], one per key.', rank: 3, layout: '[N, Tk, Dv]' },
+    mask: {
+      doc: 'Optional [N, Tk] or [N, Tq, Tk]; 1/true = may attend, 0/false = masked out.',
+      rank: [2, 3],
+      layout: '[N, Tk] or [N, Tq, Tk]',
+      dtype: 'any',
+      optional: true,
+    },
+  },
+  outputs: {
+    context: { doc: 'Weighted sums of the values [N, Tq, Dv].' },
+    weights: { doc: 'Attention weights [N, Tq, Tk]; each row sums to 1.' },
+  },
+  inferShape: ({ params: q, in: { query, keys, values, mask } }) => {
+    const tq = query![1] as number;
+    const dq = query![2] as number;
+    const tk = keys![1] as number;
+    const dk = keys![2] as number;
+    if ((q.score === 'dot' || q.score === 'scaled_dot') && dq !== dk)
+      return fail('SHAPE_MISMATCH', { port: 'keys', expected: `[N, Tk, ${dq}] (dot-product scores need Dk = Dq)`, got: keys! }, { port: 'keys' });
+    if (values![0] !== keys![0] || values![1] !== tk)
+      return fail('SHAPE_MISMATCH', { port: 'values', expected: `[N, ${tk}, Dv] (one value per key)`, got: values! }, { port: 'values' });
+    if (mask) {
+      const fits = mask.length === 2 ? mask[1] === tk : mask[1] === tq && mask[2] === tk;
+      if (!fits) return fail('SHAPE_MISMATCH', { port: 'mask', expected: `[N, ${tk}] or [N, ${tq}, ${tk}]`, got: mask }, { port: 'mask' });
+    }
+    return ok({ context: ['N', tq, values![2]!], weights: ['N', tq, tk] });
+  },
+  weights: ({ params: q, in: { query, keys } }): Record<string, WeightSpec> => {
+    const dq = query![2] as number;
+    const dk = keys![2] as number;
+    if (q.score === 'general') return { weight: { shape: [dq, dk], init: { uniform: fanInUniform(dk) } } };
+    if (q.score === 'additive')
+      return {
+        'W.weight': { shape: [q.attn_dim, dq + dk], init: { uniform: fanInUniform(dq + dk) } },
+        'v.weight': { shape: [1, q.attn_dim], init: { uniform: fanInUniform(q.attn_dim) } },
+      };
+    return {};
+  },
+  flops: ({ params: q, in: { query, keys, values } }) => {
+    const tq = query![1] as number;
+    const dq = query![2] as number;
+    const tk = keys![1] as number;
+    const dk = keys![2] as number;
+    const dv = values![2] as number;
+    const pairs = tq * tk;
+    let scores: number;
+    switch (q.score) {
+      case 'dot':
+        scores = 2 * pairs * dk;
+        break;
+      case 'scaled_dot':
+        scores = 2 * pairs * dk + pairs;
+        break;
+      case 'general':
+        scores = 2 * tq * dq * dk + 2 * pairs * dk;
+        break;
+      case 'additive':
+        scores = 2 * tq * dq * q.attn_dim + 2 * tk * dk * q.attn_dim + 4 * pairs * q.attn_dim;
+        break;
+    }
+    return scores + SOFTMAX_FLOPS_PER_ELEMENT * pairs + 2 * pairs * dv;
+  },
+});

@@ -1,0 +1,33 @@
+/** Shared rules of the losses that compare a prediction with a target of the same shape, element by element. */
+import { defineLayer, fail, ok, type LayerDoc } from '../../define-layer';
+import { fmtShape, numelPerSample, sameShape } from '../../shape';
+
+/**
+ * A loss averaged over every element of `input` (torch's default reduction='mean'). The optional `target`
+ * must have exactly the input's shape; left unconnected, the runtime feeds the dataset's targets.
+ * `flopsPerElement` is the rough cost of one element's term, accumulation included.
+ */
+export function defineElementwiseLoss<const K extends string>(o: {
+  kind: K;
+  doc: LayerDoc;
+  inputDoc: string;
+  targetDoc: string;
+  flopsPerElement: number;
+}) {
+  return defineLayer({
+    kind: o.kind,
+    category: 'loss',
+    doc: o.doc,
+    params: {},
+    inputs: {
+      input: { doc: o.inputDoc, rank: [1, 8], layout: '[N, …]' },
+      target: { doc: o.targetDoc, rank: [1, 8], layout: '[N, …]', optional: true },
+    },
+    outputs: { out: { doc: 'The mean loss over all elements, a scalar.' } },
+    inferShape: ({ in: { input: x, target: t } }) => {
+      if (t && !sameShape(t, x!)) return fail('SHAPE_MISMATCH', { port: 'target', expected: fmtShape(x!), got: t }, { port: 'target' });
+      return ok({ out: [] });
+    },
+    flops: ({ in: { input: x } }) => o.flopsPerElement * numelPerSample(x!),
+  });
+}

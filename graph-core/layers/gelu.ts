@@ -1,0 +1,27 @@
+/**
+ * Gaussian error linear unit: the input weighted by the probability that a standard normal variable is below it.
+ *
+ *   GELU(x) = x · Φ(x) = ½ · x · (1 + erf(x / √2))
+ *   approximate = 'tanh':  ½ · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))
+ *
+ * FLOPs: 5 per element (divide, erf, add, two multiplies); the tanh approximation is counted the same.
+ *
+ * PyTorch: torch.nn.GELU · ONNX: Gelu (opset 20; Div, Erf, Add, Mul before) · Lecture: "MLPs and activations"
+ */
+import { p } from '../params';
+import { defineElementwise } from './common/elementwise';
+
+export const GELU = defineElementwise({
+  kind: 'GELU',
+  doc: {
+    summary: 'A smooth version of ReLU used in transformers (BERT, GPT): small negative values leak through, large negative ones are zeroed.',
+    formula: 'GELU(x) = x·Φ(x) = ½x·(1 + erf(x/√2));  tanh form: ½x·(1 + tanh(√(2/π)·(x + 0.044715x³)))',
+    torch: 'torch.nn.GELU',
+    onnx: 'Gelu (opset 20), or Div, Erf, Add, Mul',
+    lecture: 'MLPs and activations',
+  },
+  params: {
+    approximate: p.enum({ default: 'none', choices: ['none', 'tanh'], doc: '"none" uses the exact erf form; "tanh" uses the faster tanh approximation.' }),
+  },
+  flopsPerElement: 5,
+});

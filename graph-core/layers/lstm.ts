@@ -1,0 +1,44 @@
+/**
+ * Long short-term memory network (a stack of LSTM layers), batch-first. Gate order i, f, g, o, as torch.
+ *
+ *   i = σ(W_ii·x_t + b_ii + W_hi·h_{t−1} + b_hi)      input gate
+ *   f = σ(W_if·x_t + b_if + W_hf·h_{t−1} + b_hf)      forget gate
+ *   g = tanh(W_ig·x_t + b_ig + W_hg·h_{t−1} + b_hg)   candidate
+ *   o = σ(W_io·x_t + b_io + W_ho·h_{t−1} + b_ho)      output gate
+ *   c_t = f ⊙ c_{t−1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
+ *
+ * Parameters per layer and direction: 4H·(in + H) + 8H, because torch keeps two bias vectors (b_ih and b_hh).
+ * LSTM(128 → 128) therefore has 132 096 parameters; the lecture's single-bias LSTM would have 131 584.
+ * FLOPs per time step, layer and direction: 2·4H·(in + H) + 2·4H (biases) + 9H (4 gate activations,
+ * 3 for c_t, 2 for h_t); see common/recurrent.ts.
+ *
+ * PyTorch: torch.nn.LSTM(batch_first=True, input_size inferred) · ONNX: LSTM · Lecture: "Recurrent networks (LSTM)"
+ */
+import { defineLayer } from '../define-layer';
+import { recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentWeights } from './common/recurrent';
+
+const GATES = 4;
+/** Elementwise work per hidden unit and step: σ, σ, tanh, σ; f⊙c + i⊙g; o⊙tanh(c). */
+const CELL_OPS = 9;
+
+export const LSTM = defineLayer({
+  kind: 'LSTM',
+  category: 'sequence',
+  doc: {
+    summary:
+      'A recurrent layer with a separate memory cell and gates that decide what to forget, what to write and what to output, ' +
+      'so it can remember over long sequences. Outputs every step, the final hidden state, and the final h and c of every layer.',
+    formula:
+      'i, f, o = σ(W·x_t + U·h_{t−1} + b),  g = tanh(W_g·x_t + U_g·h_{t−1} + b_g);  c_t = f⊙c_{t−1} + i⊙g;  h_t = o⊙tanh(c_t);  ' +
+      'params per layer = 4H·(in + H) + 8H (two biases, as torch; ×2 when bidirectional)',
+    torch: 'torch.nn.LSTM',
+    onnx: 'LSTM',
+    lecture: 'Recurrent networks (LSTM)',
+  },
+  params: { ...recurrentParams },
+  inputs: recurrentInputs,
+  outputs: recurrentOutputPorts(true),
+  inferShape: ({ params: q, in: { in: x } }) => recurrentShapes(x!, q, true),
+  weights: ({ params: q, in: { in: x } }) => recurrentWeights(x!, q, GATES),
+  flops: ({ params: q, in: { in: x } }) => recurrentFlops(x!, q, GATES, CELL_OPS),
+});

@@ -1,0 +1,22 @@
+/**
+ * Sum over one dimension.
+ *
+ *   out[…] = Σ_k x[…, k, …]   over dimension `dim`
+ *
+ * FLOPs: one per input element.
+ *
+ * PyTorch: x.sum(dim, keepdim) · ONNX: ReduceSum · Lecture: "Tensors and shapes (reductions)"
+ */
+import { defineReduction } from './common/reduce';
+
+export const Sum = defineReduction({
+  kind: 'Sum',
+  verb: 'sum',
+  doc: {
+    summary: 'Adds up the values along one dimension and removes it (or keeps it with size 1).',
+    formula: 'out = Σ_k x_k along dim',
+    torch: 'torch.sum (x.sum(dim, keepdim))',
+    onnx: 'ReduceSum',
+    lecture: 'Tensors and shapes (reductions)',
+  },
+});

@@ -1,0 +1,106 @@
+/**
+ * One Transformer decoder block, as torch.nn.TransformerDecoderLayer with batch_first=True.
+ *
+ *   post-norm (norm_first = false):  x = norm1(x + SelfAttn(x));  x = norm2(x + CrossAttn(x, memory));  x = norm3(x + FF(x))
+ *   pre-norm  (norm_first = true):   x = x + SelfAttn(norm1(x));  x = x + CrossAttn(norm2(x), memory);  x = x + FF(norm3(x))
+ *   FF(x) = linear2(dropout(act(linear1(x)))),  act = ReLU or GELU
+ *
+ * SelfAttn (`self_attn`) is masked by default (`causal` = tgt_is_causal: position t sees only positions ≤ t);
+ * CrossAttn (`multihead_attn`) takes its queries from the target and its keys and values from the encoder output
+ * `memory`, whose feature size must equal D. Parameters (bias = true): 2·(4D² + 4D) (two attentions) + 2DF + F + D
+ * (feed-forward) + 6D (three LayerNorms). FLOPs: both attentions (see multiheadAttentionFlops), the feed-forward
+ * (4·T·D·F + T·F), three residual additions (T·D each) and three LayerNorms (7·T·D each).
+ *
+ * PyTorch: torch.nn.TransformerDecoderLayer(batch_first=True) · ONNX: MatMul, Softmax, Add, LayerNormalization, Relu/Gelu ·
+ * Lecture: "Transformers (the decoder, masked self-attention and cross-attention)"
+ */
+import { defineLayer, fail, ok } from '../define-layer';
+import { p } from '../params';
+import { fmtShape } from '../shape';
+import {
+  LAYER_NORM_FLOPS_PER_ELEMENT,
+  feedForwardFlops,
+  layerNormWeights,
+  linearWeights,
+  multiheadAttentionFlops,
+  multiheadAttentionWeights,
+} from './common/attention-weights';
+
+export const TransformerDecoderLayer = defineLayer({
+  kind: 'TransformerDecoderLayer',
+  category: 'transformer',
+  doc: {
+    summary:
+      'One decoder block of a Transformer: masked self-attention over the target so far, cross-attention to the ' +
+      'encoder output (memory), then a position-wise feed-forward network; each part has a residual connection and a LayerNorm.',
+    formula:
+      'x = norm1(x + SelfAttn(x));  x = norm2(x + CrossAttn(x, memory));  x = norm3(x + linear2(act(linear1(x))));  ' +
+      'params = 8D² + 2DF + 15D + F',
+    torch: 'torch.nn.TransformerDecoderLayer (batch_first=True)',
+    onnx: 'MatMul, Softmax, Add, LayerNormalization, Relu / Gelu',
+    lecture: 'Transformers (the decoder block)',
+  },
+  params: {
+    nhead: p.int({ default: 4, min: 1, doc: 'Number of attention heads; must divide the model size D.' }),
+    dim_feedforward: p.int({ default: 2048, min: 1, doc: 'Hidden size F of the position-wise feed-forward network.' }),
+    dropout: p.float({ default: 0.1, min: 0, max: 1, doc: 'Dropout probability (attention weights, feed-forward, residuals; training only).' }),
+    activation: p.enum({ default: 'relu', choices: ['relu', 'gelu'], doc: 'Activation inside the feed-forward network.' }),
+    layer_norm_eps: p.float({ default: 1e-5, min: 0, doc: 'eps of the three LayerNorms.' }),
+    norm_first: p.bool({ default: false, doc: 'Pre-norm: normalise before each sub-layer instead of after the residual addition.' }),
+    bias: p.bool({ default: true, doc: 'Learn biases in the attentions, the feed-forward layers and the LayerNorms.' }),
+    causal: p.bool({ default: true, doc: 'Masked self-attention: each target position sees only itself and earlier ones (tgt_is_causal).' }),
+  },
+  inputs: {
+    in: { doc: 'The target sequence (tgt) [N, T, D].', rank: 3, layout: '[N, T, D]' },
+    memory: { doc: 'The encoder output [N, S, D].', rank: 3, layout: '[N, S, D]' },
+    tgt_key_padding_mask: {
+      doc: 'Optional [N, T] mask; true/1 marks a padding target position.',
+      rank: 2,
+      layout: '[N, T]',
+      dtype: 'any',
+      optional: true,
+    },
+    memory_key_padding_mask: {
+      doc: 'Optional [N, S] mask; true/1 marks a padding memory position that is not attended to.',
+      rank: 2,
+      layout: '[N, S]',
+      dtype: 'any',
+      optional: true,
+    },
+  },
+  outputs: { out: { doc: 'The decoded sequence [N, T, D].' } },
+  inferShape: ({ params: q, in: { in: x, memory: m, tgt_key_padding_mask: tgtMask, memory_key_padding_mask: memMask } }) => {
+    const t = x![1] as number;
+    const d = x![2] as number;
+    const s = m![1] as number;
+    if (d % q.nhead !== 0) return fail('EMBED_DIM_NOT_DIVISIBLE_BY_HEADS', { embedDim: d, heads: q.nhead }, { port: 'in' });
+    if (m![2] !== d) return fail('SHAPE_MISMATCH', { port: 'memory', expected: `[N, S, ${d}] (the same D as the target)`, got: m! }, { port: 'memory' });
+    if (tgtMask && tgtMask[1] !== t)
+      return fail('SHAPE_MISMATCH', { port: 'tgt_key_padding_mask', expected: fmtShape(['N', t]), got: tgtMask }, { port: 'tgt_key_padding_mask' });
+    if (memMask && memMask[1] !== s)
+      return fail('SHAPE_MISMATCH', { port: 'memory_key_padding_mask', expected: fmtShape(['N', s]), got: memMask }, { port: 'memory_key_padding_mask' });
+    return ok({ out: x! });
+  },
+  weights: ({ params: q, in: { in: x } }) => {
+    const d = x![2] as number;
+    const f = q.dim_feedforward;
+    const attn = { embedDim: d, kdim: d, vdim: d, bias: q.bias };
+    return {
+      ...multiheadAttentionWeights('self_attn.', attn),
+      ...multiheadAttentionWeights('multihead_attn.', attn),
+      ...linearWeights('linear1.', d, f, q.bias),
+      ...linearWeights('linear2.', f, d, q.bias),
+      ...layerNormWeights('norm1.', d, q.bias),
+      ...layerNormWeights('norm2.', d, q.bias),
+      ...layerNormWeights('norm3.', d, q.bias),
+    };
+  },
+  flops: ({ params: q, in: { in: x, memory: m } }) => {
+    const t = x![1] as number;
+    const d = x![2] as number;
+    const s = m![1] as number;
+    const selfAttention = multiheadAttentionFlops({ tq: t, tk: t, embedDim: d, kdim: d, vdim: d, heads: q.nhead });
+    const crossAttention = multiheadAttentionFlops({ tq: t, tk: s, embedDim: d, kdim: d, vdim: d, heads: q.nhead });
+    return selfAttention + crossAttention + feedForwardFlops(t, d, q.dim_feedforward) + 3 * (1 + LAYER_NORM_FLOPS_PER_ELEMENT) * t * d;
+  },
+});
