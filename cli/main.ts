@@ -1,5 +1,8 @@
 /** The `layerloom` command line: argument parsing and dispatch. Every failure is one line, never a stack trace. */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { dataCommand, dataHelp } from './commands/data';
+import { exportCommand, exportHelp } from './commands/export';
+import { runCommand, runHelp } from './commands/run';
 import { summaryCommand, summaryHelp } from './commands/summary';
 import { EXIT, processIO, UserError, type CliIO } from './io';
 
@@ -8,11 +11,74 @@ const HELP = `Layerloom: build neural networks from layers, see every shape, exp
 Usage: layerloom <command> [options]
 
 Commands:
-  summary <graph.json> [--json]   shapes, parameters and FLOPs of every layer, with problems found
+  summary <graph.json> [--json]            shapes, parameters and FLOPs of every layer, with problems found
+  export <graph.json> --onnx <model.onnx>  compile to ONNX (and --weights to safetensors)
+  run <model.onnx | graph.json> --input X  run a model on an input and print its outputs
+  data list [--json]                       the built-in datasets: shapes, sizes, lectures
+  data preview <name | file>               shapes, class balance and a few samples of a dataset
 
 Run "layerloom <command> --help" for a command's options.`;
 
-const COMMANDS: Record<string, string> = { summary: summaryHelp };
+type Values = Record<string, string | boolean | undefined>;
+
+interface CommandSpec {
+  readonly help: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  readonly run: (io: CliIO, positionals: readonly string[], v: Values) => Promise<number>;
+}
+
+const common = { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } as const;
+const str = { type: 'string' } as const;
+
+function onePositional(command: string, positionals: readonly string[]): string | undefined {
+  if (positionals.length > 1) throw new UserError(`${command} takes one file, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0];
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  summary: {
+    help: summaryHelp,
+    options: common,
+    run: (io, p, v) => summaryCommand(io, { file: onePositional('summary', p), json: Boolean(v.json) }),
+  },
+  export: {
+    help: exportHelp,
+    options: { ...common, onnx: str, weights: str, opset: str, seed: str, 'from-weights': str },
+    run: (io, p, v) =>
+      exportCommand(io, {
+        file: onePositional('export', p),
+        onnx: v.onnx as string | undefined,
+        weights: v.weights as string | undefined,
+        opset: v.opset as string | undefined,
+        seed: v.seed as string | undefined,
+        fromWeights: v['from-weights'] as string | undefined,
+      }),
+  },
+  run: {
+    help: runHelp,
+    options: { ...common, input: str, weights: str, seed: str },
+    run: (io, p, v) =>
+      runCommand(io, {
+        file: onePositional('run', p),
+        input: v.input as string | undefined,
+        weights: v.weights as string | undefined,
+        seed: v.seed as string | undefined,
+        json: Boolean(v.json),
+      }),
+  },
+  data: {
+    help: dataHelp,
+    options: { ...common, n: str, seed: str, label: str },
+    run: (io, p, v) =>
+      dataCommand(io, {
+        positionals: p,
+        json: Boolean(v.json),
+        ...(v.n !== undefined ? { n: v.n as string } : {}),
+        ...(v.seed !== undefined ? { seed: v.seed as string } : {}),
+        ...(v.label !== undefined ? { label: v.label as string } : {}),
+      }),
+  },
+};
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   try {
@@ -21,27 +87,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       io.out(`${HELP}\n`);
       return command ? EXIT.ok : EXIT.badInput;
     }
-    if (!(command in COMMANDS)) throw new UserError(`unknown command "${command}". Run "layerloom --help" to see the commands.`);
+    const spec = COMMANDS[command];
+    if (!spec) throw new UserError(`unknown command "${command}". Run "layerloom --help" to see the commands.`);
     let parsed;
     try {
-      parsed = parseArgs({
-        args: [...rest],
-        allowPositionals: true,
-        options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-      });
+      parsed = parseArgs({ args: [...rest], allowPositionals: true, options: spec.options });
     } catch (e) {
       throw new UserError(`${command}: ${(e as Error).message.split('\n')[0]}`);
     }
     if (parsed.values.help) {
-      io.out(`${COMMANDS[command]}\n`);
+      io.out(`${spec.help}\n`);
       return EXIT.ok;
     }
-    switch (command) {
-      case 'summary':
-        if (parsed.positionals.length > 1) throw new UserError('summary takes one graph file');
-        return await summaryCommand(io, { file: parsed.positionals[0], json: Boolean(parsed.values.json) });
-    }
-    return EXIT.internal;
+    return await spec.run(io, parsed.positionals, parsed.values as Values);
   } catch (e) {
     if (e instanceof UserError) {
       for (const line of e.message.split('\n')) io.err(`layerloom: ${line}\n`);

@@ -4,7 +4,8 @@
  */
 import type { DiagnosticCode, DiagnosticData, DiagnosticFix } from './diagnostics';
 import type { ParamSpecs, ParamValues } from './params';
-import type { DType, Shape, TensorType } from './shape';
+import type { IrBuilder, V } from './ir/builder';
+import type { Dim, DType, Shape, TensorType } from './shape';
 
 export type LayerCategory =
   | 'io'
@@ -53,6 +54,30 @@ export interface ShapeCtx<P extends ParamSpecs> {
 
 export interface SizedCtx<P extends ParamSpecs> extends ShapeCtx<P> {
   readonly out: Readonly<Record<string, Shape>>;
+}
+
+/** Compiled for inference/export (`eval`: Dropout off, BatchNorm on running statistics) or for a train step. */
+export type LowerMode = 'eval' | 'train';
+
+export interface LowerCtx<P extends ParamSpecs> extends SizedCtx<P> {
+  readonly ir: IrBuilder;
+  /** The IR values arriving at single-edge inputs (unconnected optional inputs are absent). */
+  readonly x: Readonly<Record<string, V>>;
+  /** The IR values arriving at variadic inputs, in document order. */
+  readonly xs: Readonly<Record<string, readonly V[]>>;
+  /** This node's parameters and buffers, by their torch names. */
+  readonly w: Readonly<Record<string, V>>;
+  readonly mode: LowerMode;
+  /**
+   * The batch dimension to write in shapes: the symbol N for exported models, a number in train-step graphs
+   * (which run with a fixed batch size). Lowerings never write a literal 'N'; they use this or ctx.in/ctx.out.
+   */
+  readonly batch: Dim;
+  /**
+   * Declares a graph input that the runtime feeds each step (a dropout mask, the GAN's noise), named
+   * `<node id>.<name>`. Only used in train mode.
+   */
+  readonly feed: (name: string, type: TensorType) => V;
 }
 
 /** Initialisation, as data. Uniform bounds and normal deviations are computed by the layer from its fan-in. */
@@ -126,6 +151,8 @@ export interface LayerDef<K extends string = string, P extends ParamSpecs = Para
   weights?(ctx: SizedCtx<P>): Readonly<Record<string, WeightSpec>>;
   /** Floating-point operations per sample (a multiply-add counts 2). */
   flops?(ctx: SizedCtx<P>): number;
+  /** Lowers the layer to primitive IR ops; returns one value per output port. Autodiff derives the gradient. */
+  lower?(ctx: LowerCtx<P>): Readonly<Record<string, V>>;
   /** Parameter-format version of this kind; documents with an older `v` are migrated. */
   readonly version?: number;
   readonly migrations?: readonly LayerMigration[];

@@ -7,7 +7,8 @@
 
 export type Dim = number | 'N';
 export type Shape = readonly Dim[];
-export type DType = 'float32' | 'int64';
+/** Element types. Layer ports use float32 and int64; bool appears only inside the IR (masks, comparisons). */
+export type DType = 'float32' | 'int64' | 'bool';
 
 /** A value flowing along an edge: its shape and element type. */
 export interface TensorType {

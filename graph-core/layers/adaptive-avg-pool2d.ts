@@ -9,9 +9,15 @@
  * ordinary average pools (ONNX AveragePool / GlobalAveragePool); use Upsample to enlarge an image.
  * FLOPs: one addition per cell of every window (windows may overlap when the sizes do not divide).
  *
+ * Lowering: output 1×1 is GlobalAveragePool; when both sizes divide evenly it is an AveragePool with
+ * kernel = stride = in/out. Otherwise each axis whose size changes is pooled by a constant averaging matrix
+ * (row i holds 1/len over the window ⌊i·H/oh⌋ … ⌈(i + 1)·H/oh⌉ − 1, exactly torch's windows):
+ * out = P_h · x · P_wᵀ with P_h [oh, H] on the left (MatMul broadcasts it over N and C) and P_wᵀ [W, ow] on the right.
+ *
  * PyTorch: torch.nn.AdaptiveAvgPool2d · ONNX: GlobalAveragePool (output 1×1) or AveragePool · Lecture: "CNNs (global average pooling)"
  */
 import { defineLayer, fail, ok } from '../define-layer';
+import type { IrBuilder, V } from '../ir/builder';
 import { p } from '../params';
 
 /** Total length of the adaptive windows that split `size` cells into `out` windows. */
@@ -19,6 +25,33 @@ function windowTotal(size: number, out: number): number {
   let total = 0;
   for (let i = 0; i < out; i++) total += Math.ceil(((i + 1) * size) / out) - Math.floor((i * size) / out);
   return total;
+}
+
+/** The [out, size] matrix whose row i averages torch's adaptive window i (cells ⌊i·size/out⌋ … ⌈(i + 1)·size/out⌉ − 1). */
+function poolingMatrix(size: number, out: number): number[] {
+  const m = new Array<number>(out * size).fill(0);
+  for (let i = 0; i < out; i++) {
+    const start = Math.floor((i * size) / out);
+    const end = Math.ceil(((i + 1) * size) / out);
+    for (let j = start; j < end; j++) m[i * size + j] = 1 / (end - start);
+  }
+  return m;
+}
+
+function lowerAdaptive(ir: IrBuilder, x: V, [h, w]: readonly [number, number], [oh, ow]: readonly [number, number]): V {
+  if (oh === 1 && ow === 1) return ir.globalAveragePool(x);
+  if (h % oh === 0 && w % ow === 0) {
+    const kernel = [h / oh, w / ow];
+    return ir.averagePool(x, { kernel_shape: kernel, strides: kernel, pads: [0, 0, 0, 0], ceil_mode: false, count_include_pad: false });
+  }
+  let y = x;
+  if (oh !== h) y = ir.matmul(ir.tensor([oh, h], poolingMatrix(h, oh)), y); // [oh, H]·[N, C, H, W] → [N, C, oh, W]
+  if (ow !== w) {
+    const pw = poolingMatrix(w, ow); // [ow, W], used transposed
+    const pwT = Array.from({ length: w * ow }, (_, k) => pw[(k % ow) * w + Math.floor(k / ow)]!);
+    y = ir.matmul(y, ir.tensor([w, ow], pwT)); // [N, C, oh, W]·[W, ow] → [N, C, oh, ow]
+  }
+  return y;
 }
 
 export const AdaptiveAvgPool2d = defineLayer({
@@ -46,4 +79,7 @@ export const AdaptiveAvgPool2d = defineLayer({
   },
   flops: ({ params: q, in: { in: x } }) =>
     (x![1] as number) * windowTotal(x![2] as number, q.output_size[0]) * windowTotal(x![3] as number, q.output_size[1]),
+  lower: ({ ir, params: q, x: { in: x }, in: { in: shape } }) => ({
+    out: lowerAdaptive(ir, x!, [shape![2] as number, shape![3] as number], q.output_size),
+  }),
 });

@@ -6,17 +6,21 @@
  *
  * PyTorch: a + b (torch.add) · ONNX: Add · Lecture: "ResNets (residual connections)"
  */
+import { defineLayer } from '../define-layer';
 import { defineBroadcastBinary } from './common/broadcast';
 
-export const Add = defineBroadcastBinary({
-  kind: 'Add',
-  doc: {
-    summary:
-      'Adds two tensors element by element. Shapes must match or broadcast (a size-1 dimension is stretched). ' +
-      'Used for residual (skip) connections and to sum losses.',
-    formula: 'out = a + b  (broadcast)',
-    torch: 'torch.add (a + b)',
-    onnx: 'Add',
-    lecture: 'ResNets (residual connections)',
-  },
+export const Add = defineLayer({
+  ...defineBroadcastBinary({
+    kind: 'Add',
+    doc: {
+      summary:
+        'Adds two tensors element by element. Shapes must match or broadcast (a size-1 dimension is stretched). ' +
+        'Used for residual (skip) connections and to sum losses.',
+      formula: 'out = a + b  (broadcast)',
+      torch: 'torch.add (a + b)',
+      onnx: 'Add',
+      lecture: 'ResNets (residual connections)',
+    },
+  }),
+  lower: ({ ir, x: { a, b } }) => ({ out: ir.add(a!, b!) }),
 });

@@ -20,7 +20,9 @@
  * MatMul, Div, Softmax (Attention in opset 23) · Lecture: "Attention (seq2seq with attention)"
  */
 import { defineLayer, fail, ok, type WeightSpec } from '../define-layer';
+import type { V } from '../ir/builder';
 import { p } from '../params';
+import { keepMaskBias } from './common/attention-lower';
 import { SOFTMAX_FLOPS_PER_ELEMENT } from './common/attention-weights';
 import { fanInUniform } from './common/init';
 
@@ -111,5 +113,40 @@ export const Attention = defineLayer({
         break;
     }
     return scores + SOFTMAX_FLOPS_PER_ELEMENT * pairs + 2 * pairs * dv;
+  },
+  lower: ({ ir, params: q, x: { query, keys, values, mask }, in: shapes, w }) => {
+    const tq = shapes.query![1] as number;
+    const dq = shapes.query![2] as number;
+    const tk = shapes.keys![1] as number;
+    const dk = shapes.keys![2] as number;
+    const keysT = () => ir.transpose(keys!, [0, 2, 1]); // [N, Dk, Tk]
+    let scores: V; // [N, Tq, Tk]
+    switch (q.score) {
+      case 'dot':
+        scores = ir.matmul(query!, keysT());
+        break;
+      case 'scaled_dot':
+        scores = ir.div(ir.matmul(query!, keysT()), ir.scalar(Math.sqrt(dk)));
+        break;
+      case 'general':
+        scores = ir.matmul(ir.matmul(query!, w['weight']!), keysT());
+        break;
+      case 'additive': {
+        // W·[q; k] = W_q·q + W_k·k with W = [W_q | W_k]: project queries and keys once, then add every pair.
+        const W = w['W.weight']!;
+        const a = q.attn_dim;
+        const qa = ir.matmul(query!, ir.transpose(ir.slice(W, 1, 0, dq), [1, 0])); // [N, Tq, a]
+        const ka = ir.matmul(keys!, ir.transpose(ir.slice(W, 1, dq, dq + dk), [1, 0])); // [N, Tk, a]
+        const hidden = ir.tanh(ir.add(ir.reshape(qa, ['N', tq, 1, a]), ir.reshape(ka, ['N', 1, tk, a]))); // [N, Tq, Tk, a]
+        scores = ir.reshape(ir.matmul(hidden, ir.transpose(w['v.weight']!, [1, 0])), ['N', tq, tk]);
+        break;
+      }
+    }
+    if (mask) {
+      const bias = keepMaskBias(ir, mask);
+      scores = ir.add(scores, mask.type.shape.length === 2 ? ir.reshape(bias, ['N', 1, tk]) : bias);
+    }
+    const weights = ir.softmax(scores, 2);
+    return { context: ir.matmul(weights, values!), weights };
   },
 });

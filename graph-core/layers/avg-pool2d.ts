@@ -40,4 +40,13 @@ export const AvgPool2d = defineLayer({
     return ok({ out: ['N', x![1]!, ...hw] });
   },
   flops: ({ params: q, out }) => numel(out.out!.slice(1) as number[]) * numel(q.kernel_size),
+  lower: ({ ir, params: q, x: { in: x } }) => ({
+    out: ir.averagePool(x!, {
+      kernel_shape: [...q.kernel_size],
+      strides: [...(q.stride ?? q.kernel_size)],
+      pads: [...q.padding, ...q.padding],
+      ceil_mode: q.ceil_mode,
+      count_include_pad: q.count_include_pad,
+    }),
+  }),
 });

@@ -8,18 +8,52 @@
  *
  * PyTorch: torch.nn.BatchNorm1d · ONNX: BatchNormalization · Lecture: "Normalisation (batch norm)"
  */
+import { defineLayer, type LowerMode } from '../define-layer';
+import type { IrBuilder, V } from '../ir/builder';
 import { defineBatchNorm } from './common/batch-norm';
 
-export const BatchNorm1d = defineBatchNorm({
-  kind: 'BatchNorm1d',
-  doc: {
-    summary:
-      'Normalises each feature (channel) to zero mean and unit variance over the batch, then applies a learned scale and shift. ' +
-      'Speeds up and stabilises training of MLPs and 1-D CNNs.',
-    formula: 'y = (x − μ_c) / √(σ²_c + eps) · γ_c + β_c;  params = 2·C (+ 2·C running statistics)',
-    torch: 'torch.nn.BatchNorm1d',
-    onnx: 'BatchNormalization',
-    lecture: 'Normalisation (batch norm)',
-  },
-  input: { doc: '[N, C] or [N, C, L]', rank: [2, 3], layout: '[N, C] or [N, C, L]' },
+/**
+ * The lowering shared by BatchNorm1d and BatchNorm2d (channels on dim 1). With running statistics in eval mode:
+ * ONNX BatchNormalization (γ = 1, β = 0 without affine). In train mode, or without running statistics (where torch
+ * normalises with batch statistics at inference too): the per-channel mean and biased variance over N and the
+ * spatial dims, y = (x − μ)·(γ/√(σ² + eps)) + β. Updating the running statistics is not part of the lowering.
+ */
+export function lowerBatchNorm(
+  ir: IrBuilder,
+  x: V,
+  w: Readonly<Record<string, V>>,
+  q: { readonly eps: number; readonly affine: boolean; readonly track_running_stats: boolean },
+  mode: LowerMode,
+): V {
+  const rank = x.type.shape.length;
+  const c = x.type.shape[1] as number;
+  if (mode === 'eval' && q.track_running_stats) {
+    const scale = w.weight ?? ir.tensor([c], new Float32Array(c).fill(1));
+    const bias = w.bias ?? ir.tensor([c], new Float32Array(c));
+    return ir.batchNorm(x, scale, bias, w.running_mean!, w.running_var!, q.eps);
+  }
+  const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+  const perChannel = (v: V) => (rank === 2 ? v : ir.reshape(v, [c, ...new Array<number>(rank - 2).fill(1)]));
+  const centred = ir.sub(x, ir.reduceMean(x, axes, true));
+  const variance = ir.reduceMean(ir.mul(centred, centred), axes, true);
+  const inv = ir.reciprocal(ir.sqrt(ir.add(variance, ir.scalar(q.eps))));
+  if (!q.affine) return ir.mul(centred, inv);
+  return ir.add(ir.mul(centred, ir.mul(inv, perChannel(w.weight!))), perChannel(w.bias!));
+}
+
+export const BatchNorm1d = defineLayer({
+  ...defineBatchNorm({
+    kind: 'BatchNorm1d',
+    doc: {
+      summary:
+        'Normalises each feature (channel) to zero mean and unit variance over the batch, then applies a learned scale and shift. ' +
+        'Speeds up and stabilises training of MLPs and 1-D CNNs.',
+      formula: 'y = (x − μ_c) / √(σ²_c + eps) · γ_c + β_c;  params = 2·C (+ 2·C running statistics)',
+      torch: 'torch.nn.BatchNorm1d',
+      onnx: 'BatchNormalization',
+      lecture: 'Normalisation (batch norm)',
+    },
+    input: { doc: '[N, C] or [N, C, L]', rank: [2, 3], layout: '[N, C] or [N, C, L]' },
+  }),
+  lower: ({ ir, params: q, x: { in: x }, w, mode }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode) }),
 });

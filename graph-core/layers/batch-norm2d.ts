@@ -8,18 +8,23 @@
  *
  * PyTorch: torch.nn.BatchNorm2d · ONNX: BatchNormalization · Lecture: "Normalisation (batch norm)"
  */
+import { defineLayer } from '../define-layer';
+import { lowerBatchNorm } from './batch-norm1d';
 import { defineBatchNorm } from './common/batch-norm';
 
-export const BatchNorm2d = defineBatchNorm({
-  kind: 'BatchNorm2d',
-  doc: {
-    summary:
-      'Normalises each channel of an image batch to zero mean and unit variance (over the batch and all pixels), then applies a learned scale and shift. ' +
-      'Usually placed between a convolution and its activation.',
-    formula: 'y = (x − μ_c) / √(σ²_c + eps) · γ_c + β_c;  params = 2·C (+ 2·C running statistics)',
-    torch: 'torch.nn.BatchNorm2d',
-    onnx: 'BatchNormalization',
-    lecture: 'Normalisation (batch norm)',
-  },
-  input: { doc: '[N, C, H, W]', rank: 4, layout: '[N, C, H, W]' },
+export const BatchNorm2d = defineLayer({
+  ...defineBatchNorm({
+    kind: 'BatchNorm2d',
+    doc: {
+      summary:
+        'Normalises each channel of an image batch to zero mean and unit variance (over the batch and all pixels), then applies a learned scale and shift. ' +
+        'Usually placed between a convolution and its activation.',
+      formula: 'y = (x − μ_c) / √(σ²_c + eps) · γ_c + β_c;  params = 2·C (+ 2·C running statistics)',
+      torch: 'torch.nn.BatchNorm2d',
+      onnx: 'BatchNormalization',
+      lecture: 'Normalisation (batch norm)',
+    },
+    input: { doc: '[N, C, H, W]', rank: 4, layout: '[N, C, H, W]' },
+  }),
+  lower: ({ ir, params: q, x: { in: x }, w, mode }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode) }),
 });

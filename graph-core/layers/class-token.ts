@@ -29,4 +29,11 @@ export const ClassToken = defineLayer({
   inferShape: ({ in: { in: x } }) => ok({ out: ['N', (x![1] as number) + 1, x![2]!] }),
   weights: ({ in: { in: x } }) => ({ cls_token: { shape: [1, 1, x![2] as number], init: { normal: 0.02 } } }),
   flops: () => 0,
+  lower: ({ ir, x: { in: x }, w: { cls_token } }) => {
+    // Expand cannot stretch the batch-less [1, 1, D] to N (ONNX Expand writes N as 1), so the batch comes from x:
+    // Where(c, cls, cls) with any c : [N, 1, 1] is the token repeated per sample, exactly, whatever x holds.
+    const corner = ir.slice(ir.slice(x!, 1, 0, 1), 2, 0, 1);
+    const tokens = ir.where(ir.equal(corner, corner), cls_token!, cls_token!);
+    return { out: ir.concat([tokens, x!], 1) };
+  },
 });

@@ -43,4 +43,5 @@ export const Concat = defineLayer({
     }
     return ok({ out: first.map((s, i) => (i === d ? total : s)) });
   },
+  lower: ({ ir, params: q, xs: { in: xs } }) => ({ out: ir.concat(xs!, normDim(q.dim, xs![0]!.type.shape.length)) }),
 });

@@ -13,12 +13,51 @@
  * An output size below 1 is reported as BAD_PARAM on `padding`: here the window does not slide over the input,
  * so the cause is the padding cropping away more than the layer produces, not a kernel that is too large.
  *
+ * Lowering: ConvTranspose. onnxruntime rejects an output_padding that is not smaller than the stride, which torch
+ * allows when it is smaller than the dilation. output_padding only crops less at the end, so such an axis is
+ * written with output_padding 0 and end padding p − output_padding; when that would be negative, the kernel gets
+ * one more (zero) tap along that axis, which lengthens the full output by the dilation, and the end padding is
+ * p + dilation − output_padding. Both give torch's output exactly.
+ *
  * PyTorch: torch.nn.ConvTranspose2d (in_channels inferred) · ONNX: ConvTranspose · Lecture: "Generative models (up-sampling)"
  */
 import { defineLayer, fail, ok } from '../define-layer';
+import type { IrBuilder, V } from '../ir/builder';
 import { p } from '../params';
 import { convTransposeOutSize, numel } from '../shape';
 import { fanInUniform } from './common/init';
+
+interface ConvTransposeGeometry {
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly output_padding: readonly number[];
+  readonly dilation: readonly number[];
+  readonly groups: number;
+}
+
+function lowerConvTranspose(ir: IrBuilder, x: V, weight: V, bias: V | undefined, q: ConvTransposeGeometry): V {
+  let w = weight;
+  const padEnd = [...q.padding];
+  const outputPadding = [...q.output_padding];
+  for (const a of [0, 1]) {
+    const op = q.output_padding[a]!;
+    if (op < q.stride[a]!) continue;
+    outputPadding[a] = 0;
+    padEnd[a] = q.padding[a]! - op;
+    if (padEnd[a]! < 0) {
+      const shape = w.type.shape.map((d, i) => (i === a + 2 ? 1 : (d as number)));
+      w = ir.concat([w, ir.tensor(shape, new Array<number>(shape.reduce((m, d) => m * d, 1)).fill(0))], a + 2);
+      padEnd[a]! += q.dilation[a]!;
+    }
+  }
+  return ir.convTranspose(x, w, bias, {
+    strides: [...q.stride],
+    pads: [...q.padding, ...padEnd],
+    dilations: [...q.dilation],
+    group: q.groups,
+    output_padding: outputPadding,
+  });
+}
 
 export const ConvTranspose2d = defineLayer({
   kind: 'ConvTranspose2d',
@@ -74,4 +113,5 @@ export const ConvTranspose2d = defineLayer({
   },
   flops: ({ params: q, in: { in: x } }) =>
     2 * numel(x!.slice(1) as number[]) * (q.out_channels / q.groups) * numel(q.kernel_size),
+  lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => ({ out: lowerConvTranspose(ir, x!, weight!, bias, q) }),
 });

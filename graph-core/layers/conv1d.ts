@@ -52,4 +52,7 @@ export const Conv1d = defineLayer({
   },
   flops: ({ params: q, in: { in: x }, out }) =>
     2 * q.out_channels * (out.out![2] as number) * ((x![1] as number) / q.groups) * q.kernel_size,
+  lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => ({
+    out: ir.conv(x!, weight!, bias, { strides: [q.stride], pads: [q.padding, q.padding], dilations: [q.dilation], group: q.groups }),
+  }),
 });

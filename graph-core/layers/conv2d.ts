@@ -51,4 +51,7 @@ export const Conv2d = defineLayer({
   },
   flops: ({ params: q, in: { in: x }, out }) =>
     2 * numel(out.out!.slice(1) as number[]) * ((x![1] as number) / q.groups) * numel(q.kernel_size),
+  lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => ({
+    out: ir.conv(x!, weight!, bias, { strides: [...q.stride], pads: [...q.padding, ...q.padding], dilations: [...q.dilation], group: q.groups }),
+  }),
 });

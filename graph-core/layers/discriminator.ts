@@ -54,4 +54,13 @@ export const Discriminator = defineLayer({
     for (const h of q.hidden_sizes) flops += h;
     return flops;
   },
+  lower: ({ ir, params: q, x: { in: x }, w }) => {
+    const s = sizes(x!.type.shape, q.hidden_sizes);
+    let h = x!.type.shape.length === 2 ? x! : ir.reshape(x!, ['N', s[0]!]);
+    for (let k = 0; k + 1 < s.length; k++) {
+      h = ir.add(ir.matmul(h, ir.transpose(w[`layers.${2 * k}.weight`]!, [1, 0])), w[`layers.${2 * k}.bias`]!);
+      if (k + 2 < s.length) h = ir.leakyRelu(h, q.negative_slope);
+    }
+    return { out: h };
+  },
 });

@@ -28,4 +28,5 @@ export const Dropout = defineElementwise({
     p: p.float({ default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing each element during training.' }),
   },
   flopsPerElement: 1,
+  lower: (x, { ir, mode, feed }) => (mode === 'eval' ? x : ir.mul(x, feed('mask', x.type))),
 });

@@ -23,4 +23,5 @@ export const ELU = defineElementwise({
     alpha: p.float({ default: 1.0, doc: 'The value the output approaches for very negative inputs is −alpha.' }),
   },
   flopsPerElement: 3,
+  lower: (x, { ir, params: q }) => ir.elu(x, q.alpha),
 });

@@ -37,4 +37,5 @@ export const Embedding = defineLayer({
   },
   weights: ({ params: q }) => ({ weight: { shape: [q.num_embeddings, q.embedding_dim], init: { normal: 1 } } }),
   flops: () => 0,
+  lower: ({ ir, x: { in: ids }, w: { weight } }) => ({ out: ir.gather(weight!, ids!, 0) }),
 });

@@ -34,4 +34,5 @@ export const Flatten = defineLayer({
     const out: Dim[] = [...x!.slice(0, s), merged, ...x!.slice(e + 1)];
     return ok({ out });
   },
+  lower: ({ ir, x: { in: x }, out }) => ({ out: ir.reshape(x!, out.out!) }),
 });

@@ -24,4 +24,13 @@ export const GELU = defineElementwise({
     approximate: p.enum({ default: 'none', choices: ['none', 'tanh'], doc: '"none" uses the exact erf form; "tanh" uses the faster tanh approximation.' }),
   },
   flopsPerElement: 5,
+  lower: (x, { ir, params: q }) => {
+    const half = ir.mul(x, ir.scalar(0.5));
+    if (q.approximate === 'tanh') {
+      const cube = ir.mul(ir.mul(x, x), x);
+      const inner = ir.mul(ir.add(x, ir.mul(cube, ir.scalar(0.044715))), ir.scalar(Math.sqrt(2 / Math.PI)));
+      return ir.mul(half, ir.add(ir.tanh(inner), ir.scalar(1)));
+    }
+    return ir.mul(half, ir.add(ir.erf(ir.mul(x, ir.scalar(Math.SQRT1_2))), ir.scalar(1)));
+  },
 });

@@ -12,7 +12,7 @@
  */
 import { defineLayer, fail, ok, type WeightSpec } from '../define-layer';
 import { p } from '../params';
-import { fmtShape, numelPerSample } from '../shape';
+import { fmtShape, numel, numelPerSample } from '../shape';
 
 export const LayerNorm = defineLayer({
   kind: 'LayerNorm',
@@ -54,4 +54,10 @@ export const LayerNorm = defineLayer({
   },
   flops: ({ params: q, out }) =>
     (5 + (q.elementwise_affine ? 1 + (q.bias ? 1 : 0) : 0)) * numelPerSample(out.out!),
+  lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => {
+    const axis = x!.type.shape.length - q.normalized_dims;
+    const normShape = x!.type.shape.slice(axis) as number[];
+    const scale = weight ?? ir.tensor(normShape, new Float32Array(numel(normShape)).fill(1));
+    return { out: ir.layerNorm(x!, scale, bias, axis, q.eps) };
+  },
 });

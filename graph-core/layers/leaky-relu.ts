@@ -23,4 +23,5 @@ export const LeakyReLU = defineElementwise({
     negative_slope: p.float({ default: 0.01, doc: 'Slope used for negative inputs.' }),
   },
   flopsPerElement: 1,
+  lower: (x, { ir, params: q }) => ir.leakyRelu(x, q.negative_slope),
 });

@@ -53,5 +53,9 @@ export const Linear = defineLayer({
     };
   },
   flops: ({ in: { in: x }, params: q }) => 2 * numelPerSample(x!) * q.out_features,
+  lower: ({ ir, x: { in: x }, w: { weight, bias } }) => {
+    const y = ir.matmul(x!, ir.transpose(weight!, [1, 0]));
+    return { out: bias ? ir.add(y, bias) : y };
+  },
 });
 

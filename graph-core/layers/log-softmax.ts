@@ -10,7 +10,7 @@
  */
 import { defineLayer } from '../define-layer';
 import { p } from '../params';
-import { numelPerSample } from '../shape';
+import { normDim, numelPerSample } from '../shape';
 import { softmaxShape } from './common/softmax-dim';
 
 export const LogSoftmax = defineLayer({
@@ -32,4 +32,11 @@ export const LogSoftmax = defineLayer({
   outputs: { out: { doc: 'Same shape as the input; exp of the values along dim sums to 1.' } },
   inferShape: ({ params: q, in: { in: x } }) => softmaxShape(x!, q.dim),
   flops: ({ out }) => 3 * numelPerSample(out.out!),
+  // x − log Σ exp(x) with ReduceLogSumExp (ONNX LogSoftmax runs on the CPU under WebGPU), applied to s = x − max(x):
+  // the JSEP/WebGPU ReduceLogSumExp sums exp(x) without a shift and would overflow past x ≈ 88.
+  lower: ({ ir, params: q, x: { in: x } }) => {
+    const axes = [normDim(q.dim, x!.type.shape.length)];
+    const shifted = ir.sub(x!, ir.reduceMax(x!, axes, true));
+    return { out: ir.sub(shifted, ir.reduceLogSumExp(shifted, axes, true)) };
+  },
 });

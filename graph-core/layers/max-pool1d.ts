@@ -41,4 +41,13 @@ export const MaxPool1d = defineLayer({
     return ok({ out: ['N', x![1]!, ...l] });
   },
   flops: ({ params: q, out }) => (out.out![1] as number) * (out.out![2] as number) * q.kernel_size,
+  lower: ({ ir, params: q, x: { in: x } }) => ({
+    out: ir.maxPool(x!, {
+      kernel_shape: [q.kernel_size],
+      strides: [q.stride ?? q.kernel_size],
+      pads: [q.padding, q.padding],
+      dilations: [q.dilation],
+      ceil_mode: q.ceil_mode,
+    }),
+  }),
 });

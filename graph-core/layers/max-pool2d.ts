@@ -35,4 +35,13 @@ export const MaxPool2d = defineLayer({
     return ok({ out: ['N', x![1]!, ...hw] });
   },
   flops: ({ params: q, out }) => numel(out.out!.slice(1) as number[]) * numel(q.kernel_size),
+  lower: ({ ir, params: q, x: { in: x } }) => ({
+    out: ir.maxPool(x!, {
+      kernel_shape: [...q.kernel_size],
+      strides: [...(q.stride ?? q.kernel_size)],
+      pads: [...q.padding, ...q.padding],
+      dilations: [...q.dilation],
+      ceil_mode: q.ceil_mode,
+    }),
+  }),
 });

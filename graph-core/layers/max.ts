@@ -7,16 +7,21 @@
  *
  * PyTorch: x.amax(dim, keepdim) · ONNX: ReduceMax · Lecture: "Tensors and shapes (reductions)"
  */
+import { defineLayer } from '../define-layer';
+import { normDim } from '../shape';
 import { defineReduction } from './common/reduce';
 
-export const Max = defineReduction({
-  kind: 'Max',
-  verb: 'take the maximum',
-  doc: {
-    summary: 'Keeps the largest value along one dimension and removes it (or keeps it with size 1). Max over time turns [N, T, F] into [N, F].',
-    formula: 'out = max_k x_k along dim',
-    torch: 'torch.amax (x.amax(dim, keepdim))',
-    onnx: 'ReduceMax',
-    lecture: 'Tensors and shapes (reductions)',
-  },
+export const Max = defineLayer({
+  ...defineReduction({
+    kind: 'Max',
+    verb: 'take the maximum',
+    doc: {
+      summary: 'Keeps the largest value along one dimension and removes it (or keeps it with size 1). Max over time turns [N, T, F] into [N, F].',
+      formula: 'out = max_k x_k along dim',
+      torch: 'torch.amax (x.amax(dim, keepdim))',
+      onnx: 'ReduceMax',
+      lecture: 'Tensors and shapes (reductions)',
+    },
+  }),
+  lower: ({ ir, params: q, x: { in: x } }) => ({ out: ir.reduceMax(x!, [normDim(q.dim, x!.type.shape.length)], q.keepdim) }),
 });

@@ -7,16 +7,21 @@
  *
  * PyTorch: x.mean(dim, keepdim) · ONNX: ReduceMean · Lecture: "Tensors and shapes (reductions)"
  */
+import { defineLayer } from '../define-layer';
+import { normDim } from '../shape';
 import { defineReduction } from './common/reduce';
 
-export const Mean = defineReduction({
-  kind: 'Mean',
-  verb: 'average',
-  doc: {
-    summary: 'Averages over one dimension and removes it (or keeps it with size 1). Mean over time turns [N, T, F] into [N, F].',
-    formula: 'out = (1/n)·Σ_k x_k along dim',
-    torch: 'torch.mean (x.mean(dim, keepdim))',
-    onnx: 'ReduceMean',
-    lecture: 'Tensors and shapes (reductions)',
-  },
+export const Mean = defineLayer({
+  ...defineReduction({
+    kind: 'Mean',
+    verb: 'average',
+    doc: {
+      summary: 'Averages over one dimension and removes it (or keeps it with size 1). Mean over time turns [N, T, F] into [N, F].',
+      formula: 'out = (1/n)·Σ_k x_k along dim',
+      torch: 'torch.mean (x.mean(dim, keepdim))',
+      onnx: 'ReduceMean',
+      lecture: 'Tensors and shapes (reductions)',
+    },
+  }),
+  lower: ({ ir, params: q, x: { in: x } }) => ({ out: ir.reduceMean(x!, [normDim(q.dim, x!.type.shape.length)], q.keepdim) }),
 });

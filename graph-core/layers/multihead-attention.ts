@@ -15,6 +15,7 @@
 import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { fmtShape } from '../shape';
+import { multiheadAttention } from './common/attention-lower';
 import { multiheadAttentionFlops, multiheadAttentionWeights } from './common/attention-weights';
 
 export const MultiheadAttention = defineLayer({
@@ -80,6 +81,22 @@ export const MultiheadAttention = defineLayer({
       kdim: k[2] as number,
       vdim: v[2] as number,
       heads: q.num_heads,
+    });
+  },
+  lower: (ctx) => {
+    const { query, key, value, key_padding_mask: mask } = ctx.x;
+    const k = key ?? query!;
+    return multiheadAttention(ctx, {
+      query: query!,
+      key: k,
+      value: value ?? k,
+      heads: ctx.params.num_heads,
+      w: ctx.w,
+      prefix: '',
+      causal: ctx.params.causal,
+      keyPaddingMask: mask,
+      dropout: ctx.params.dropout,
+      dropoutName: 'dropout',
     });
   },
 });

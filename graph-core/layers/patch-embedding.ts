@@ -52,4 +52,9 @@ export const PatchEmbedding = defineLayer({
     const tokens = out.out![1] as number;
     return 2 * tokens * q.embed_dim * (x![1] as number) * q.patch_size * q.patch_size;
   },
+  lower: ({ ir, params: q, x: { in: x }, w, out }) => {
+    const ps = q.patch_size;
+    const y = ir.conv(x!, w['proj.weight']!, w['proj.bias'], { strides: [ps, ps], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 });
+    return { out: ir.transpose(ir.reshape(y, ['N', q.embed_dim, out.out![1]!]), [0, 2, 1]) };
+  },
 });

@@ -16,6 +16,19 @@ import { defineLayer, fail, ok, type WeightSpec } from '../define-layer';
 import { p } from '../params';
 import { numelPerSample } from '../shape';
 
+/** The sinusoidal table [T, D]: PE(pos, 2i) = sin(pos / base^{2i/D}), PE(pos, 2i+1) = cos(pos / base^{2i/D}), in float64. */
+function sinusoidalTable(t: number, d: number, base: number): Float32Array {
+  const table = new Float32Array(t * d);
+  for (let i = 0; 2 * i < d; i++) {
+    const freq = Math.pow(base, (2 * i) / d);
+    for (let pos = 0; pos < t; pos++) {
+      table[pos * d + 2 * i] = Math.sin(pos / freq);
+      table[pos * d + 2 * i + 1] = Math.cos(pos / freq);
+    }
+  }
+  return table;
+}
+
 export const PositionalEncoding = defineLayer({
   kind: 'PositionalEncoding',
   category: 'sequence',
@@ -47,4 +60,10 @@ export const PositionalEncoding = defineLayer({
   weights: ({ params: q, in: { in: x } }): Readonly<Record<string, WeightSpec>> =>
     q.encoding === 'learned' ? { weight: { shape: [q.max_len, x![2] as number], init: { normal: 0.02 } } } : {},
   flops: ({ in: { in: x } }) => numelPerSample(x!),
+  lower: ({ ir, params: q, x: { in: x }, w: { weight } }) => {
+    const t = x!.type.shape[1] as number;
+    const d = x!.type.shape[2] as number;
+    if (q.encoding === 'learned') return { out: ir.add(x!, t === q.max_len ? weight! : ir.slice(weight!, 0, 0, t)) };
+    return { out: ir.add(x!, ir.tensor([t, d], sinusoidalTable(t, d, q.base))) };
+  },
 });

@@ -18,4 +18,5 @@ export const ReLU = defineElementwise({
   },
   params: {},
   flopsPerElement: 1,
+  lower: (x, { ir }) => ir.relu(x),
 });

@@ -13,6 +13,7 @@
 import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { fmtShape, numelPerSample, sameShape } from '../shape';
+import { layerNorm } from './common/attention-lower';
 import { LAYER_NORM_FLOPS_PER_ELEMENT, layerNormWeights } from './common/attention-weights';
 
 export const ResidualLayerNorm = defineLayer({
@@ -41,4 +42,5 @@ export const ResidualLayerNorm = defineLayer({
   },
   weights: ({ in: { in: x } }) => layerNormWeights('', x![x!.length - 1] as number),
   flops: ({ out }) => (1 + LAYER_NORM_FLOPS_PER_ELEMENT) * numelPerSample(out.out!),
+  lower: ({ ir, params: q, x: { in: x, sublayer: s }, w }) => ({ out: layerNorm(ir, ir.add(x!, s!), w, '', q.eps) }),
 });

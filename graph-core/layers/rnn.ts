@@ -10,7 +10,7 @@
  */
 import { defineLayer } from '../define-layer';
 import { p } from '../params';
-import { recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentWeights } from './common/recurrent';
+import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentWeights } from './common/recurrent';
 
 const GATES = 1;
 /** Elementwise work per hidden unit and step: the nonlinearity. */
@@ -37,4 +37,5 @@ export const RNN = defineLayer({
   inferShape: ({ params: q, in: { in: x } }) => recurrentShapes(x!, q, false),
   weights: ({ params: q, in: { in: x } }) => recurrentWeights(x!, q, GATES),
   flops: ({ params: q, in: { in: x } }) => recurrentFlops(x!, q, GATES, CELL_OPS),
+  lower: (ctx) => lowerRecurrent(ctx, ctx.params.nonlinearity),
 });

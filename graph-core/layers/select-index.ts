@@ -41,4 +41,10 @@ export const SelectIndex = defineLayer({
       });
     return ok({ out: x!.filter((_, i) => i !== d) });
   },
+  lower: ({ ir, params: q, in: { in: shape }, x: { in: x } }) => {
+    const d = normDim(q.dim, shape!.length);
+    const size = shape![d] as number;
+    const index = ir.tensor([], [q.index < 0 ? q.index + size : q.index], 'int64');
+    return { out: ir.gather(x!, index, d) };
+  },
 });

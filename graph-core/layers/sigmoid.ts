@@ -20,4 +20,5 @@ export const Sigmoid = defineElementwise({
   },
   params: {},
   flopsPerElement: 3,
+  lower: (x, { ir }) => ir.sigmoid(x),
 });

@@ -20,4 +20,5 @@ export const SiLU = defineElementwise({
   },
   params: {},
   flopsPerElement: 4,
+  lower: (x, { ir }) => ir.mul(x, ir.sigmoid(x)),
 });

@@ -10,7 +10,7 @@
  */
 import { defineLayer } from '../define-layer';
 import { p } from '../params';
-import { numelPerSample } from '../shape';
+import { normDim, numelPerSample } from '../shape';
 import { softmaxShape } from './common/softmax-dim';
 
 export const Softmax = defineLayer({
@@ -32,4 +32,5 @@ export const Softmax = defineLayer({
   outputs: { out: { doc: 'Same shape as the input; values along dim are positive and sum to 1.' } },
   inferShape: ({ params: q, in: { in: x } }) => softmaxShape(x!, q.dim),
   flops: ({ out }) => 3 * numelPerSample(out.out!),
+  lower: ({ ir, params: q, x: { in: x } }) => ({ out: ir.softmax(x!, normDim(q.dim, x!.type.shape.length)) }),
 });

@@ -20,4 +20,5 @@ export const Tanh = defineElementwise({
   },
   params: {},
   flopsPerElement: 1,
+  lower: (x, { ir }) => ir.tanh(x),
 });

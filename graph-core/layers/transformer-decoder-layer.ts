@@ -15,6 +15,7 @@
  * Lecture: "Transformers (the decoder, masked self-attention and cross-attention)"
  */
 import { defineLayer, fail, ok } from '../define-layer';
+import type { V } from '../ir/builder';
 import { p } from '../params';
 import { fmtShape } from '../shape';
 import {
@@ -25,6 +26,7 @@ import {
   multiheadAttentionFlops,
   multiheadAttentionWeights,
 } from './common/attention-weights';
+import { dropout, feedForward, layerNorm, multiheadAttention } from './common/attention-lower';
 
 export const TransformerDecoderLayer = defineLayer({
   kind: 'TransformerDecoderLayer',
@@ -102,5 +104,42 @@ export const TransformerDecoderLayer = defineLayer({
     const selfAttention = multiheadAttentionFlops({ tq: t, tk: t, embedDim: d, kdim: d, vdim: d, heads: q.nhead });
     const crossAttention = multiheadAttentionFlops({ tq: t, tk: s, embedDim: d, kdim: d, vdim: d, heads: q.nhead });
     return selfAttention + crossAttention + feedForwardFlops(t, d, q.dim_feedforward) + 3 * (1 + LAYER_NORM_FLOPS_PER_ELEMENT) * t * d;
+  },
+  lower: (ctx) => {
+    const { ir, params: q, w } = ctx;
+    const memory = ctx.x.memory!;
+    const norm = (x: V, prefix: string) => layerNorm(ir, x, w, prefix, q.layer_norm_eps);
+    const attention = (x: V, source: V, prefix: string, causal: boolean, mask: V | undefined, residualDropout: string) =>
+      dropout(
+        ctx,
+        multiheadAttention(ctx, {
+          query: x,
+          key: source,
+          value: source,
+          heads: q.nhead,
+          w,
+          prefix,
+          causal,
+          keyPaddingMask: mask,
+          dropout: q.dropout,
+          dropoutName: `${prefix}dropout`,
+        }).out,
+        q.dropout,
+        residualDropout,
+      );
+    const selfAttention = (x: V) => attention(x, x, 'self_attn.', q.causal, ctx.x.tgt_key_padding_mask, 'dropout1');
+    const crossAttention = (x: V) => attention(x, memory, 'multihead_attn.', false, ctx.x.memory_key_padding_mask, 'dropout2');
+    const feedForwardBlock = (x: V) => dropout(ctx, feedForward(ctx, x, w, q.activation, q.dropout), q.dropout, 'dropout3');
+    let x = ctx.x.in!;
+    if (q.norm_first) {
+      x = ir.add(x, selfAttention(norm(x, 'norm1.')));
+      x = ir.add(x, crossAttention(norm(x, 'norm2.')));
+      x = ir.add(x, feedForwardBlock(norm(x, 'norm3.')));
+    } else {
+      x = norm(ir.add(x, selfAttention(x)), 'norm1.');
+      x = norm(ir.add(x, crossAttention(x)), 'norm2.');
+      x = norm(ir.add(x, feedForwardBlock(x)), 'norm3.');
+    }
+    return { out: x };
   },
 });

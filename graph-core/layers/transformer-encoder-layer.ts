@@ -15,6 +15,7 @@
  * Lecture: "Transformers (the encoder)"
  */
 import { defineLayer, fail, ok } from '../define-layer';
+import type { V } from '../ir/builder';
 import { p } from '../params';
 import { fmtShape } from '../shape';
 import {
@@ -25,6 +26,7 @@ import {
   multiheadAttentionFlops,
   multiheadAttentionWeights,
 } from './common/attention-weights';
+import { dropout, feedForward, layerNorm, multiheadAttention } from './common/attention-lower';
 
 export const TransformerEncoderLayer = defineLayer({
   kind: 'TransformerEncoderLayer',
@@ -85,5 +87,38 @@ export const TransformerEncoderLayer = defineLayer({
     const d = x![2] as number;
     const attention = multiheadAttentionFlops({ tq: t, tk: t, embedDim: d, kdim: d, vdim: d, heads: q.nhead });
     return attention + feedForwardFlops(t, d, q.dim_feedforward) + 2 * (1 + LAYER_NORM_FLOPS_PER_ELEMENT) * t * d;
+  },
+  lower: (ctx) => {
+    const { ir, params: q, w } = ctx;
+    const mask = ctx.x.src_key_padding_mask;
+    const norm = (x: V, prefix: string) => layerNorm(ir, x, w, prefix, q.layer_norm_eps);
+    const selfAttention = (x: V) =>
+      dropout(
+        ctx,
+        multiheadAttention(ctx, {
+          query: x,
+          key: x,
+          value: x,
+          heads: q.nhead,
+          w,
+          prefix: 'self_attn.',
+          causal: q.causal,
+          keyPaddingMask: mask,
+          dropout: q.dropout,
+          dropoutName: 'self_attn.dropout',
+        }).out,
+        q.dropout,
+        'dropout1',
+      );
+    const feedForwardBlock = (x: V) => dropout(ctx, feedForward(ctx, x, w, q.activation, q.dropout), q.dropout, 'dropout2');
+    let x = ctx.x.in!;
+    if (q.norm_first) {
+      x = ir.add(x, selfAttention(norm(x, 'norm1.')));
+      x = ir.add(x, feedForwardBlock(norm(x, 'norm2.')));
+    } else {
+      x = norm(ir.add(x, selfAttention(x)), 'norm1.');
+      x = norm(ir.add(x, feedForwardBlock(x)), 'norm2.');
+    }
+    return { out: x };
   },
 });

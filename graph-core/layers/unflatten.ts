@@ -54,4 +54,5 @@ export const Unflatten = defineLayer({
     const sizes = q.unflattened_size.map((s) => (s === -1 ? size / known : s));
     return ok({ out: [...x!.slice(0, d), ...sizes, ...x!.slice(d + 1)] });
   },
+  lower: ({ ir, x: { in: x }, out }) => ({ out: ir.reshape(x!, out.out!) }),
 });

@@ -50,6 +50,7 @@ function maxRank(spec: InputPortSpec['rank']): number {
 }
 
 const DTYPE_HINTS: Record<DType, string> = {
+  bool: 'It takes a mask.',
   int64: 'It takes integer ids: connect an Input whose dtype is int64.',
   float32: 'Integer ids must pass through an Embedding before this layer.',
 };

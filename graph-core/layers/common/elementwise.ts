@@ -1,5 +1,6 @@
 /** Building blocks shared by the many layers that keep their input's shape. */
-import { defineLayer, ok, type LayerCategory, type LayerDoc } from '../../define-layer';
+import { defineLayer, ok, type LayerCategory, type LayerDoc, type LowerCtx } from '../../define-layer';
+import type { V } from '../../ir/builder';
 import type { ParamSpecs } from '../../params';
 import { numelPerSample } from '../../shape';
 
@@ -13,6 +14,8 @@ export function defineElementwise<const K extends string, const P extends ParamS
   doc: LayerDoc;
   params: P;
   flopsPerElement: number;
+  /** Lowers the input value to primitive ops (the output keeps the input's shape). */
+  lower: (x: V, ctx: LowerCtx<P>) => V;
 }) {
   return defineLayer({
     kind: o.kind,
@@ -23,5 +26,6 @@ export function defineElementwise<const K extends string, const P extends ParamS
     outputs: { out: { doc: 'Same shape as the input.' } },
     inferShape: ({ in: { in: x } }) => ok({ out: x! }),
     flops: ({ out }) => o.flopsPerElement * numelPerSample(out.out!),
+    lower: (ctx) => ({ out: o.lower(ctx.x.in!, ctx) }),
   });
 }

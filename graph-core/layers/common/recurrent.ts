@@ -10,10 +10,24 @@
  * FLOPs per sample: for every time step, layer and direction, 2·G·H·(in_l + H) for the two matrix products,
  * 2·G·H for the two bias additions (when bias), and `cellOps`·H for the cell's elementwise work
  * (nonlinearities, gating products and sums; given by each layer).
+ *
+ * Lowering (`lowerRecurrent`): the layers are unrolled over time into primitive ops, as the fused ONNX
+ * RNN/LSTM/GRU ops have no gradient on WebGPU. Per layer and direction:
+ *   - the input projection of all time steps is hoisted into one MatMul, [N, T, in_l]·W_ihᵀ + b → [N, T, G·H],
+ *     reshaped to [N, T·G·H] and cut into per-step pieces by one Split (for RNN and LSTM, b = b_ih + b_hh; GRU keeps
+ *     b_hh with the recurrent product, because b_hn sits inside r ⊙ (…));
+ *   - each step adds h_{t−1}·W_hhᵀ and applies the cell, exactly as torch writes it (LSTM gates i, f, g, o;
+ *     GRU r, z, n with h_t = n + z ⊙ (h_{t−1} − n)); the initial states are zero, so the first step simply
+ *     leaves out every h_{−1} and c_{−1} term;
+ *   - the reverse direction walks t = T−1 … 0 and its states are put back in time order.
+ * A layer's output sequence is one Concat of the per-step states (forward and backward interleaved) reshaped to
+ * [N, T, D·H]. In train mode, with dropout > 0, that output (except the top layer's) is multiplied by a mask fed
+ * as `<node>.mask_l<l>`, drawn like Dropout's (values 0 or 1/(1 − p)); in eval mode dropout is the identity.
  */
-import { ok, type InputPortSpec, type OutputPortSpec, type ShapeResult, type WeightSpec } from '../../define-layer';
+import { ok, type InputPortSpec, type LowerMode, type OutputPortSpec, type ShapeResult, type WeightSpec } from '../../define-layer';
+import type { IrBuilder, V } from '../../ir/builder';
 import { p } from '../../params';
-import type { Shape } from '../../shape';
+import type { Shape, TensorType } from '../../shape';
 import { fanInUniform } from './init';
 
 /** The params every recurrent layer has, with torch's names and defaults (hidden_size has none in torch; 32 here). */
@@ -88,4 +102,137 @@ export function recurrentFlops(x: Shape, q: RecurrentConfig, gates: number, cell
     perStep += directions(q) * cellFlops;
   }
   return steps * perStep;
+}
+
+/** The cell a recurrent layer runs: Elman RNN with tanh or ReLU, LSTM or GRU. */
+export type RecurrentCell = 'tanh' | 'relu' | 'lstm' | 'gru';
+
+const CELL_GATES: Readonly<Record<RecurrentCell, number>> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
+
+/** What `lowerRecurrent` needs from the layer's LowerCtx. */
+export interface RecurrentLowerCtx {
+  readonly ir: IrBuilder;
+  readonly x: Readonly<Record<string, V>>;
+  readonly w: Readonly<Record<string, V>>;
+  readonly params: RecurrentConfig & { readonly dropout: number };
+  readonly out: Readonly<Record<string, Shape>>;
+  readonly mode: LowerMode;
+  readonly feed: (name: string, type: TensorType) => V;
+}
+
+interface DirectionWeights {
+  readonly ih: V;
+  readonly hh: V;
+  readonly bih: V | undefined;
+  readonly bhh: V | undefined;
+}
+
+interface DirectionResult {
+  /** The hidden state at every time step, in time order. */
+  readonly hs: readonly V[];
+  /** The final hidden (and, for LSTM, cell) state: after t = T−1, or after t = 0 for the reverse direction. */
+  readonly h: V;
+  readonly c: V | undefined;
+}
+
+/** Runs one direction of one layer over `seq` [N, T, in]. */
+function runDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, cell: RecurrentCell, hidden: number, reverse: boolean): DirectionResult {
+  const steps = seq.type.shape[1] as number;
+  const gates = CELL_GATES[cell];
+  const gh = gates * hidden;
+  // Input projection of every step at once: [N, T, in]·W_ihᵀ (+ biases) → [N, T, G·H].
+  let xw = ir.matmul(seq, ir.transpose(wt.ih, [1, 0]));
+  if (cell === 'gru') {
+    if (wt.bih) xw = ir.add(xw, wt.bih);
+  } else if (wt.bih && wt.bhh) xw = ir.add(xw, ir.add(wt.bih, wt.bhh));
+  // Per-step pieces [N, G·H] (GRU: per step and gate, [N, H], in the order t0 r, t0 z, t0 n, t1 r, …).
+  const pieceSize = cell === 'gru' ? hidden : gh;
+  const pieceCount = (steps * gh) / pieceSize;
+  const flat = ir.reshape(xw, ['N', steps * gh]);
+  const pieces = pieceCount === 1 ? [flat] : ir.split(flat, 1, new Array<number>(pieceCount).fill(pieceSize));
+  const whh = ir.transpose(wt.hh, [1, 0]); // [H, G·H]
+  const gateSizes = new Array<number>(gates).fill(hidden);
+  // GRU's first step has h_{−1} = 0, so its recurrent term is b_hh alone.
+  const bhhParts = cell === 'gru' && wt.bhh ? ir.split(wt.bhh, 0, gateSizes) : undefined;
+
+  let h: V | undefined;
+  let c: V | undefined;
+  const hs = new Array<V>(steps);
+  for (let k = 0; k < steps; k++) {
+    const t = reverse ? steps - 1 - k : k;
+    if (cell === 'gru') {
+      const [xr, xz, xn] = pieces.slice(3 * t, 3 * t + 3) as [V, V, V];
+      let hw: V[] | undefined = bhhParts;
+      if (h) {
+        const hwAll = ir.matmul(h, whh);
+        hw = ir.split(wt.bhh ? ir.add(hwAll, wt.bhh) : hwAll, 1, gateSizes);
+      }
+      const z = ir.sigmoid(hw ? ir.add(xz, hw[1]!) : xz);
+      let n: V;
+      if (hw) {
+        const r = ir.sigmoid(ir.add(xr, hw[0]!));
+        n = ir.tanh(ir.add(xn, ir.mul(r, hw[2]!)));
+      } else n = ir.tanh(xn);
+      // torch: h_t = (h_{t−1} − n) ⊙ z + n
+      h = h ? ir.add(n, ir.mul(z, ir.sub(h, n))) : ir.sub(n, ir.mul(z, n));
+    } else {
+      const xt = pieces[t]!;
+      const pre = h ? ir.add(xt, ir.matmul(h, whh)) : xt;
+      if (cell === 'lstm') {
+        const [ig, fg, gg, og] = ir.split(pre, 1, gateSizes) as [V, V, V, V];
+        const i = ir.sigmoid(ig);
+        const g = ir.tanh(gg);
+        const o = ir.sigmoid(og);
+        c = c ? ir.add(ir.mul(ir.sigmoid(fg), c), ir.mul(i, g)) : ir.mul(i, g);
+        h = ir.mul(o, ir.tanh(c));
+      } else h = cell === 'relu' ? ir.relu(pre) : ir.tanh(pre);
+    }
+    hs[t] = h;
+  }
+  return { hs, h: h!, c };
+}
+
+/** Stacks per-(layer, direction) final states [N, H] into torch's batch-first h_n / c_n [N, D·L, H]. */
+function stackStates(ir: IrBuilder, states: readonly V[], shape: Shape): V {
+  return ir.reshape(states.length === 1 ? states[0]! : ir.concat(states, 1), shape);
+}
+
+/**
+ * Lowers RNN / LSTM / GRU (batch-first, zero initial state) to primitive ops, as described at the top of this file.
+ * Returns out [N, T, D·H], last [N, D·H], h_n [N, D·L, H] and, for LSTM, c_n [N, D·L, H].
+ */
+export function lowerRecurrent(ctx: RecurrentLowerCtx, cell: RecurrentCell): Record<string, V> {
+  const { ir, params: q } = ctx;
+  const d = directions(q);
+  const h = q.hidden_size;
+  let seq = ctx.x['in']!;
+  const steps = seq.type.shape[1] as number;
+  const finalH: V[] = [];
+  const finalC: V[] = [];
+  let top: DirectionResult[] = [];
+  for (let l = 0; l < q.num_layers; l++) {
+    if (l > 0 && ctx.mode === 'train' && q.dropout > 0) seq = ir.mul(seq, ctx.feed(`mask_l${l - 1}`, seq.type));
+    const layer: DirectionResult[] = [];
+    for (const sfx of q.bidirectional ? ['', '_reverse'] : ['']) {
+      const weight = (name: string): V | undefined => ctx.w[`${name}_l${l}${sfx}`];
+      const wt: DirectionWeights = { ih: weight('weight_ih')!, hh: weight('weight_hh')!, bih: weight('bias_ih'), bhh: weight('bias_hh') };
+      const res = runDirection(ir, seq, wt, cell, h, sfx !== '');
+      layer.push(res);
+      finalH.push(res.h);
+      if (res.c) finalC.push(res.c);
+    }
+    // [N, T·D·H] with time outermost, then direction: reshapes to [N, T, D·H].
+    const perStep: V[] = [];
+    for (let t = 0; t < steps; t++) for (const res of layer) perStep.push(res.hs[t]!);
+    seq = ir.reshape(perStep.length === 1 ? perStep[0]! : ir.concat(perStep, 1), ['N', steps, d * h]);
+    top = layer;
+  }
+  const last = top.length === 1 ? top[0]!.h : ir.concat(top.map((res) => res.h), 1);
+  const stateShape = ctx.out['h_n']!;
+  return {
+    out: seq,
+    last,
+    h_n: stackStates(ir, finalH, stateShape),
+    ...(cell === 'lstm' ? { c_n: stackStates(ir, finalC, stateShape) } : {}),
+  };
 }

@@ -1,0 +1,124 @@
+/**
+ * Resizes the trailing spatial dims of an NCL or NCHW input to `sizes`, with PyTorch's F.interpolate conventions
+ * for a given output size (output index x, input length in, output length out; each spatial dim separately):
+ *
+ *   nearest:                      src = ⌊x · in / out⌋                                   (PyTorch 'nearest')
+ *   linear, align_corners false:  src = max(0, (x + 0.5) · in / out − 0.5)               (half_pixel)
+ *   linear, align_corners true:   src = x · (in − 1) / (out − 1), or 0 when out = 1
+ *
+ * Linear mode interpolates between ⌊src⌋ and ⌊src⌋ + 1 (clamped to the last pixel), bilinearly for NCHW.
+ * The reference kernel uses exact arithmetic for the source index and float64 for the weights.
+ *
+ * ONNX: Resize (opset 17) with inputs X, roi empty and scales = float32 [1, 1, out/in…] (the batch is symbolic,
+ * so `sizes` cannot be used, and opset 17 has no `axes`). Attributes: nearest → mode 'nearest',
+ * coordinate_transformation_mode 'asymmetric', nearest_mode 'floor'; linear → mode 'linear' with 'half_pixel'
+ * (align_corners false) or 'align_corners' (true).
+ * Subtleties:
+ * - 'half_pixel', not 'pytorch_half_pixel': they differ only for an output of length 1, where PyTorch samples
+ *   the centre, in/2 − 0.5 (half_pixel), and pytorch_half_pixel samples pixel 0.
+ * - Each scale is the smallest float32 ≥ out/in, so that floor(in · scale) = out both in onnxruntime's float32
+ *   output-shape rule and in ONNX shape inference (float or double); a scale rounded down can lose a pixel.
+ * - onnxruntime computes nearest's x / scale in float32. When out/in is not exact in float32 and x · in / out is
+ *   an exact integer (x > 0), the quotient can round just below it and pick the previous pixel (e.g. 6 → 4 maps
+ *   x = 2 to 2 instead of 3; PyTorch itself has similar float32 slips at other sizes). Integer upscales,
+ *   power-of-two ratios and coprime in/out agree exactly. Linear mode differs from the reference only by
+ *   float32 rounding of the weights.
+ * - The coordinates follow a given output size. PyTorch's Upsample(scale_factor=f) maps with 1/f instead of
+ *   in/out, which differs when in·f is not an integer; a layer wanting that must pass sizes accordingly.
+ */
+import type { Dim } from '../../shape';
+import { attr, defineOp, IrError, type OnnxAttr } from '../define-op';
+import type { Tensor } from '../tensor';
+import { activation, dims4, expectInputs, flag, intList, unlift } from './common/2-window';
+
+export interface ResizeAttrs {
+  readonly sizes: readonly number[];
+  readonly mode: 'nearest' | 'linear';
+  readonly align_corners: boolean;
+}
+
+function checkAttrs(a: ResizeAttrs, r: number): ResizeAttrs {
+  const sizes = intList('Resize', 'sizes', a.sizes, r, 1);
+  if (a.mode !== 'nearest' && a.mode !== 'linear') throw new IrError(`Resize: mode must be 'nearest' or 'linear', got ${String(a.mode)}`);
+  const alignCorners = flag('Resize', 'align_corners', a.align_corners);
+  if (alignCorners && a.mode !== 'linear') throw new IrError(`Resize: align_corners applies to linear mode only`);
+  return { sizes, mode: a.mode, align_corners: alignCorners };
+}
+
+/** The next float32 above a float32 value (positive, finite). */
+function nextFloat32Up(x: number): number {
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer);
+  u[0]! += 1;
+  return f[0]!;
+}
+
+/** The smallest float32 ≥ out / in: floor(in · scale) is then out, computed in float32 or in float64. */
+export function resizeScale(input: number, output: number): number {
+  const exact = output / input;
+  const s = Math.fround(exact);
+  return s >= exact ? s : nextFloat32Up(s);
+}
+
+/** Along one dim: for each output index, the two source pixels and the weight of the second. */
+interface Tap {
+  readonly i0: number;
+  readonly i1: number;
+  readonly w1: number;
+}
+
+function taps(input: number, output: number, mode: ResizeAttrs['mode'], alignCorners: boolean): Tap[] {
+  return Array.from({ length: output }, (_, x): Tap => {
+    if (mode === 'nearest') return { i0: Math.min(Math.floor((x * input) / output), input - 1), i1: 0, w1: 0 };
+    const src = alignCorners ? (output > 1 ? (x * (input - 1)) / (output - 1) : 0) : Math.max(0, ((x + 0.5) * input) / output - 0.5);
+    const i0 = Math.min(Math.floor(src), input - 1);
+    const i1 = Math.min(i0 + 1, input - 1);
+    return { i0, i1, w1: i1 === i0 ? 0 : src - i0 };
+  });
+}
+
+function resize(x: Tensor, a: ResizeAttrs): Tensor {
+  const r = x.shape.length - 2;
+  const [n, c, h, w] = dims4(x.shape);
+  const oh = r === 1 ? 1 : a.sizes[0]!;
+  const ow = a.sizes[r - 1]!;
+  const ty = taps(h, oh, a.mode, a.align_corners);
+  const tx = taps(w, ow, a.mode, a.align_corners);
+  const out = new Float32Array(n * c * oh * ow);
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * h * w;
+    for (let y = 0; y < oh; y++) {
+      const { i0: y0, i1: y1, w1: wy } = ty[y]!;
+      for (let xo = 0; xo < ow; xo++) {
+        const { i0: x0, i1: x1, w1: wx } = tx[xo]!;
+        const at = (iy: number, ix: number) => x.data[base + iy * w + ix]!;
+        const top = wx === 0 ? at(y0, x0) : (1 - wx) * at(y0, x0) + wx * at(y0, x1);
+        const bottom = wy === 0 ? 0 : wx === 0 ? at(y1, x0) : (1 - wx) * at(y1, x0) + wx * at(y1, x1);
+        out[(plane * oh + y) * ow + xo] = wy === 0 ? top : (1 - wy) * top + wy * bottom;
+      }
+    }
+  }
+  return { shape: unlift(r, n, c, oh, ow), dtype: 'float32', data: out };
+}
+
+export const Resize = defineOp<ResizeAttrs>({
+  name: 'Resize',
+  inferShape: (inputs, attrs) => {
+    expectInputs('Resize', inputs, 1);
+    const x = activation('Resize', inputs[0]);
+    const a = checkAttrs(attrs, x.spatial.length);
+    const shape: Dim[] = [x.batch, x.channels, ...a.sizes];
+    return [{ shape, dtype: 'float32' }];
+  },
+  evaluate: ([x], attrs) => [resize(x!, checkAttrs(attrs, x!.shape.length - 2))],
+  toOnnx: (attrs, inputs) => {
+    const spatial = inputs[0]!.shape.slice(2) as number[];
+    const a = checkAttrs(attrs, spatial.length);
+    const scales = [1, 1, ...spatial.map((len, i) => resizeScale(len, a.sizes[i]!))];
+    const attributes: Record<string, OnnxAttr> =
+      a.mode === 'nearest'
+        ? { mode: attr.string('nearest'), coordinate_transformation_mode: attr.string('asymmetric'), nearest_mode: attr.string('floor') }
+        : { mode: attr.string('linear'), coordinate_transformation_mode: attr.string(a.align_corners ? 'align_corners' : 'half_pixel') };
+    return { opType: 'Resize', attributes, constInputs: [null, { dtype: 'float32', dims: [scales.length], values: scales }] };
+  },
+});

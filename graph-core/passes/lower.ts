@@ -1,0 +1,118 @@
+/**
+ * lowerLayers: a shaped graph → an IR program of primitive ops. Weights become IR params named
+ * `<node id>.<torch name>`; Input nodes become graph inputs named after their ids; outputs are named after
+ * the producing node (`<id>` for a single-output node, `<id>.<port>` otherwise).
+ */
+import type { LowerMode } from '../define-layer';
+import { IrError } from '../ir/define-op';
+import { IrBuilder, type V } from '../ir/builder';
+import type { IrGraph } from '../ir/types';
+import type { Shape, TensorType } from '../shape';
+import type { ShapedGraph } from './infer-shapes';
+
+export interface LowerOptions {
+  readonly mode: LowerMode;
+  /** Keep loss nodes (train step); the exported inference model drops them. */
+  readonly includeLosses?: boolean;
+  /**
+   * A concrete batch size replacing the symbol N everywhere (train-step graphs run with a fixed batch, so
+   * every shape in them, gradients included, is static). Omitted: N stays symbolic (exported models).
+   */
+  readonly batch?: number;
+}
+
+export interface LoweredGraph {
+  readonly ir: IrGraph;
+  /** The user node and port behind each graph output, by output name. */
+  readonly outputPorts: ReadonlyMap<string, { node: string; port: string }>;
+}
+
+export function outputName(node: string, port: string, portCount: number): string {
+  return portCount === 1 ? node : `${node}.${port}`;
+}
+
+export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
+  if (g.diagnostics.some((d) => d.severity === 'error')) throw new IrError('cannot lower a graph with errors');
+  const ir = new IrBuilder();
+  const B = opts.batch;
+  const fix = (s: Shape): Shape => (B === undefined ? s : s.map((d) => (d === 'N' ? B : d)));
+  const fixType = (t: TensorType): TensorType => ({ shape: fix(t.shape), dtype: t.dtype });
+  const values = new Map<string, V>(); // `${node}\u0000${port}` → value
+  const key = (n: string, p: string) => `${n}\u0000${p}`;
+  const kept = new Set<string>();
+
+  for (const id of g.order) {
+    const node = g.nodes.get(id)!;
+    const info = g.info.get(id)!;
+    const def = node.def!;
+    if (def.category === 'loss' && !opts.includeLosses) continue;
+    kept.add(id);
+    if (def.category === 'io') {
+      const [port, type] = Object.entries(info.outputs)[0]!;
+      values.set(key(id, port), ir.input(id, fixType(type)));
+      continue;
+    }
+    if (!def.lower) throw new IrError(`${def.kind} has no lowering`);
+    const x: Record<string, V> = {};
+    const xs: Record<string, V[]> = {};
+    for (const e of g.edges) {
+      if (e.to.node !== id) continue;
+      const v = values.get(key(e.from.node, e.from.port));
+      if (!v) throw new IrError(`${id}.${e.to.port}: its source ${e.from.node} was not lowered`);
+      if (def.inputs[e.to.port]!.variadic) (xs[e.to.port] ??= []).push(v);
+      else x[e.to.port] = v;
+    }
+    const w: Record<string, V> = {};
+    for (const [name, spec] of Object.entries(info.weights)) w[name] = ir.param(`${id}.${name}`, spec);
+    const inShapes: Record<string, V['type']['shape']> = {};
+    for (const [p, t] of Object.entries(info.inputs)) inShapes[p] = fix(t.shape);
+    const variadic: Record<string, V['type']['shape'][]> = {};
+    for (const [p, ts] of Object.entries(info.variadicInputs)) variadic[p] = ts.map((t) => fix(t.shape));
+    const dtypes: Record<string, V['type']['dtype']> = {};
+    for (const [p, t] of Object.entries(info.inputs)) dtypes[p] = t.dtype;
+    const out: Record<string, V['type']['shape']> = {};
+    for (const [p, t] of Object.entries(info.outputs)) out[p] = fix(t.shape);
+    const produced = ir.scoped(id, () =>
+      def.lower!({
+        ir,
+        nodeId: id,
+        params: info.params as never,
+        in: inShapes,
+        dtypes,
+        variadic,
+        out,
+        x,
+        xs,
+        w,
+        mode: opts.mode,
+        batch: B ?? 'N',
+        feed: (name, type) => ir.input(`${id}.${name}`, fixType(type)),
+      }),
+    );
+    for (const [port, declared] of Object.entries(info.outputs)) {
+      const type = fixType(declared);
+      const v = produced[port];
+      if (!v) throw new IrError(`${def.kind} lowering produced no "${port}"`);
+      const same = v.type.shape.length === type.shape.length && v.type.shape.every((d, i) => d === type.shape[i]);
+      if (!same || v.type.dtype !== type.dtype)
+        throw new IrError(`${def.kind} lowering of "${port}" gives [${v.type.shape}] ${v.type.dtype}, its shape rule says [${type.shape}] ${type.dtype}`);
+      values.set(key(id, port), v);
+    }
+  }
+
+  // Outputs: every port of each kept node none of whose outputs feeds another kept node.
+  const consumed = new Set<string>();
+  for (const e of g.edges) if (kept.has(e.to.node)) consumed.add(e.from.node);
+  const outputPorts = new Map<string, { node: string; port: string }>();
+  for (const id of g.order) {
+    if (!kept.has(id) || consumed.has(id)) continue;
+    const info = g.info.get(id)!;
+    const ports = Object.keys(info.outputs);
+    for (const port of ports) {
+      const name = outputName(id, port, ports.length);
+      ir.output(name, values.get(key(id, port))!);
+      outputPorts.set(name, { node: id, port });
+    }
+  }
+  return { ir: ir.build(), outputPorts };
+}

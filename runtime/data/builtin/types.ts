@@ -1,0 +1,17 @@
+/** What a built-in dataset is: metadata plus a seeded generator (or loader) that needs no network. */
+import type { Dataset, DatasetInfo } from '../dataset';
+
+export interface BuiltinOptions {
+  /** Same seed, same samples. */
+  readonly seed: number;
+  /** Number of samples; each dataset has a sensible default. */
+  readonly size?: number;
+}
+
+export interface BuiltinDataset {
+  readonly info: DatasetInfo;
+  /** Default number of samples. */
+  readonly defaultSize: number;
+  /** Generates (or loads from a bundled package) the samples. Deterministic for a given seed and size. */
+  readonly load: (opts: BuiltinOptions) => Promise<Dataset>;
+}
