@@ -1,6 +1,5 @@
 /** The primitive op registry: one import per op file, alphabetical. */
 import type { AnyOpDef } from '../define-op';
-import { ops_2 } from './_staging-2';
 import { Abs } from './abs';
 import { Add } from './add';
 import { ArgMax } from './arg-max';
@@ -103,7 +102,6 @@ const ops: readonly AnyOpDef[] = [
   Transpose,
   Unsqueeze,
   Where,
-  ...ops_2,
 ].map((o) => o as unknown as AnyOpDef);
 
 export const opByName: ReadonlyMap<string, AnyOpDef> = new Map(ops.map((o) => [o.name, o]));

@@ -19,12 +19,15 @@
  * - Each scale is the smallest float32 ≥ out/in, so that floor(in · scale) = out both in onnxruntime's float32
  *   output-shape rule and in ONNX shape inference (float or double); a scale rounded down can lose a pixel.
  * - onnxruntime computes nearest's x / scale in float32. When out/in is not exact in float32 and x · in / out is
- *   an exact integer (x > 0), the quotient can round just below it and pick the previous pixel (e.g. 6 → 4 maps
- *   x = 2 to 2 instead of 3; PyTorch itself has similar float32 slips at other sizes). Integer upscales,
- *   power-of-two ratios and coprime in/out agree exactly. Linear mode differs from the reference only by
- *   float32 rounding of the weights.
- * - The coordinates follow a given output size. PyTorch's Upsample(scale_factor=f) maps with 1/f instead of
- *   in/out, which differs when in·f is not an integer; a layer wanting that must pass sizes accordingly.
+ *   an exact integer (x > 0), the quotient can round just below it and pick the previous pixel (20 → 12 maps
+ *   x = 9 to pixel 14 instead of 15: 9 / 0.6000000238 rounds to 14.999999 in float32). About 10% of size pairs
+ *   up to 32 → 64 slip at some pixel with the scale chosen here; a scale rounded down would fix many of them
+ *   but breaks ONNX shape inference, and for about 3% no float32 scale works at all. PyTorch, which multiplies
+ *   by in/out in float32, slips at other pairs. Integer upscales, power-of-two ratios and coprime in/out agree
+ *   exactly. A lowering that needs exact indices at any ratio can gather with constant indices instead.
+ *   Linear mode differs from the reference only by float32 rounding of the weights.
+ * - The coordinates follow the output size, as PyTorch's interpolate(size=…) does. Upsample(scale_factor=f) in
+ *   PyTorch maps with 1/f instead of in/out, so it matches this op only where in·f is an integer (e.g. integer f).
  */
 import type { Dim } from '../../shape';
 import { attr, defineOp, IrError, type OnnxAttr } from '../define-op';

@@ -28,9 +28,9 @@ describe('Resize agrees with onnxruntime-node', () => {
   });
 
   it('nearest reference uses the exact source index where float32 scales slip', () => {
-    // 6 → 4: x = 2 maps to exactly 3; onnxruntime's float32 2 / 0.6666667 gives 2.9999998 and picks pixel 2
-    const [y] = getOp('Resize')!.evaluate([ramp([1, 1, 6])], { sizes: [4], mode: 'nearest', align_corners: false } as never);
-    expect(Array.from(y!.data)).toEqual([0, 1, 3, 4]);
+    // 20 → 12: x = 9 maps to exactly 15; onnxruntime's float32 9 / 0.6000000238 rounds to 14.999999 and picks 14
+    const [y] = getOp('Resize')!.evaluate([ramp([1, 1, 20])], { sizes: [12], mode: 'nearest', align_corners: false } as never);
+    expect(Array.from(y!.data)).toEqual([0, 1, 3, 5, 6, 8, 10, 11, 13, 15, 16, 18]);
   });
 
   it('linear, hand-computed: half_pixel (PyTorch align_corners=False)', async () => {
@@ -65,6 +65,7 @@ describe('Resize agrees with onnxruntime-node', () => {
     [[2, 2, 8], [4]],
     [[1, 2, 8], [2]],
     [[1, 2, 5], [3]],
+    [[1, 2, 6], [4]],
     [[1, 2, 3], [7]],
     [[1, 2, 7], [3]],
     [[1, 1, 5], [1]],
