@@ -93,6 +93,11 @@ export interface WeightSpec {
   /** Buffers (BatchNorm running statistics) are part of the state but not parameters. Default true. */
   readonly trainable?: boolean;
   readonly dtype?: DType;
+  /**
+   * Kept in the saved state dict only, so PyTorch's load_state_dict(strict=True) accepts the file (BatchNorm's
+   * num_batches_tracked). Not used by the computation, not lowered, not counted.
+   */
+  readonly stateOnly?: boolean;
 }
 
 export interface ShapeFailure {

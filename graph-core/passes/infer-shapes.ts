@@ -127,6 +127,7 @@ export function inferNode(
   let paramCount = 0;
   let bufferCount = 0;
   for (const w of Object.values(weights)) {
+    if (w.stateOnly) continue;
     if (w.trainable === false) bufferCount += numel(w.shape);
     else paramCount += numel(w.shape);
   }

@@ -63,7 +63,7 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
       else x[e.to.port] = v;
     }
     const w: Record<string, V> = {};
-    for (const [name, spec] of Object.entries(info.weights)) w[name] = ir.param(`${id}.${name}`, spec);
+    for (const [name, spec] of Object.entries(info.weights)) if (!spec.stateOnly) w[name] = ir.param(`${id}.${name}`, spec);
     const inShapes: Record<string, V['type']['shape']> = {};
     for (const [p, t] of Object.entries(info.inputs)) inShapes[p] = fix(t.shape);
     const variadic: Record<string, V['type']['shape'][]> = {};

@@ -32,6 +32,8 @@ export function defineBatchNorm<const K extends string>(o: { kind: K; doc: Layer
       if (q.track_running_stats) {
         w.running_mean = { shape: [c], init: { constant: 0 }, trainable: false };
         w.running_var = { shape: [c], init: { constant: 1 }, trainable: false };
+        // torch counts the batches seen (for momentum=None); saved so load_state_dict(strict=True) accepts the file.
+        w.num_batches_tracked = { shape: [], init: { constant: 0 }, trainable: false, dtype: 'int64', stateOnly: true };
       }
       return w;
     },

@@ -1,6 +1,7 @@
 import { layerCases } from '../../helpers/layer-cases';
 
 // Parameter counts: sum(p.numel() for p in m.parameters()); buffer counts: running_mean + running_var
+// (the state dict also holds num_batches_tracked, a scalar int64 not counted here)
 // (num_batches_tracked left out). Shapes checked against torch (BatchNorm1d keeps [N, C] and [N, C, L]).
 layerCases('BatchNorm1d', [
   {
@@ -9,7 +10,7 @@ layerCases('BatchNorm1d', [
     outputs: { out: ['N', 16] },
     paramCount: 32, // torch.nn.BatchNorm1d(16)
     bufferCount: 32,
-    weights: { weight: [16], bias: [16], running_mean: [16], running_var: [16] },
+    weights: { weight: [16], bias: [16], running_mean: [16], running_var: [16], num_batches_tracked: [] },
     flops: 2 * 16,
   },
   {
@@ -27,7 +28,7 @@ layerCases('BatchNorm1d', [
     outputs: { out: ['N', 16] },
     paramCount: 0, // torch.nn.BatchNorm1d(16, affine=False)
     bufferCount: 32,
-    weights: { running_mean: [16], running_var: [16] },
+    weights: { running_mean: [16], running_var: [16], num_batches_tracked: [] },
   },
   {
     name: 'track_running_stats=False keeps only weight and bias',
