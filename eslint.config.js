@@ -13,7 +13,7 @@ const restrict = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tsbuild/**', 'out/**', '**/*.generated.*'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tsbuild/**', 'out/**', 'tmp/**', '**/*.generated.*'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -4,6 +4,7 @@ import { dataCommand, dataHelp } from './commands/data';
 import { exportCommand, exportHelp } from './commands/export';
 import { runCommand, runHelp } from './commands/run';
 import { summaryCommand, summaryHelp } from './commands/summary';
+import { trainCommand, trainHelp } from './commands/train';
 import { EXIT, processIO, UserError, type CliIO } from './io';
 
 const HELP = `Layerloom: build neural networks from layers, see every shape, export ONNX.
@@ -14,6 +15,7 @@ Commands:
   summary <graph.json> [--json]            shapes, parameters and FLOPs of every layer, with problems found
   export <graph.json> --onnx <model.onnx>  compile to ONNX (and --weights to safetensors)
   run <model.onnx | graph.json> --input X  run a model on an input and print its outputs
+  train <graph.json> --dataset NAME|PATH   train on onnxruntime, with progress, metrics and checkpoints
   data list [--json]                       the built-in datasets: shapes, sizes, lectures
   data preview <name | file>               shapes, class balance and a few samples of a dataset
 
@@ -64,6 +66,57 @@ const COMMANDS: Record<string, CommandSpec> = {
         weights: v.weights as string | undefined,
         seed: v.seed as string | undefined,
         json: Boolean(v.json),
+      }),
+  },
+  train: {
+    help: trainHelp,
+    options: {
+      ...common,
+      dataset: str,
+      epochs: str,
+      steps: str,
+      'batch-size': str,
+      optimizer: str,
+      lr: str,
+      momentum: str,
+      'weight-decay': str,
+      'clip-norm': str,
+      seed: str,
+      'no-shuffle': { type: 'boolean' },
+      'val-split': str,
+      backend: str,
+      out: str,
+      resume: str,
+      label: str,
+      'image-size': str,
+      color: str,
+      tokenize: str,
+      'seq-len': str,
+    },
+    run: (io, p, v) =>
+      trainCommand(io, {
+        file: onePositional('train', p),
+        dataset: v.dataset as string | undefined,
+        epochs: v.epochs as string | undefined,
+        steps: v.steps as string | undefined,
+        batchSize: v['batch-size'] as string | undefined,
+        optimizer: v.optimizer as string | undefined,
+        lr: v.lr as string | undefined,
+        momentum: v.momentum as string | undefined,
+        weightDecay: v['weight-decay'] as string | undefined,
+        clipNorm: v['clip-norm'] as string | undefined,
+        seed: v.seed as string | undefined,
+        noShuffle: v['no-shuffle'] as boolean | undefined,
+        valSplit: v['val-split'] as string | undefined,
+        backend: v.backend as string | undefined,
+        out: v.out as string | undefined,
+        resume: v.resume as string | undefined,
+        json: Boolean(v.json),
+        label: v.label as string | undefined,
+        imageSize: v['image-size'] as string | undefined,
+        color: v.color as string | undefined,
+        tokenize: v.tokenize as string | undefined,
+        seqLen: v['seq-len'] as string | undefined,
       }),
   },
   data: {

@@ -31,7 +31,10 @@ const ELEMENT_SIZE: Readonly<Record<NumericKind, number>> = { float32: 4, int64:
 export function fromLittleEndianBytes(bytes: Uint8Array, kind: NumericKind): NumericArray {
   const size = ELEMENT_SIZE[kind];
   if (bytes.length % size !== 0) throw new RangeError(`${bytes.length} bytes is not a whole number of ${kind} elements`);
-  const copy = bytes.slice();
+  // A real copy with its own buffer: Node's Buffer.slice() returns a view on a shared pool, whose
+  // .buffer would start elsewhere.
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
   const n = bytes.length / size;
   if (HOST_LITTLE_ENDIAN || kind === 'uint8') {
     switch (kind) {

@@ -74,11 +74,24 @@ export interface LowerCtx<P extends ParamSpecs> extends SizedCtx<P> {
    */
   readonly batch: Dim;
   /**
-   * Declares a graph input that the runtime feeds each step (a dropout mask, the GAN's noise), named
-   * `<node id>.<name>`. Only used in train mode.
+   * Declares a graph input that the runtime generates each step from its seeded PRNG (a dropout mask, the
+   * GAN's noise), named `<node id>.<name>`. Only used in train mode.
    */
-  readonly feed: (name: string, type: TensorType) => V;
+  readonly feed: (name: string, type: TensorType, spec: FeedSpec) => V;
+  /** Train mode: the new value of a buffer (BatchNorm's running statistics), written back after the step. */
+  readonly updateBuffer: (name: string, value: V) => void;
+  /** Reports a scalar metric computed inside the step (a loss layer's accuracy), named `<node id>.<name>`. */
+  readonly metric: (name: string, value: V) => void;
 }
+
+/** How the runtime generates a fed input. */
+export type FeedSpec =
+  /** Inverted dropout: each element is 1/(1−p) with probability 1−p, else 0. */
+  | { readonly kind: 'dropout'; readonly p: number }
+  /** Standard normal samples (a GAN's latent noise). */
+  | { readonly kind: 'normal' }
+  /** The dataset's targets, for a loss whose target port is unconnected. */
+  | { readonly kind: 'target' };
 
 /** Initialisation, as data. Uniform bounds and normal deviations are computed by the layer from its fan-in. */
 export type Init =
@@ -98,6 +111,11 @@ export interface WeightSpec {
    * num_batches_tracked). Not used by the computation, not lowered, not counted.
    */
   readonly stateOnly?: boolean;
+  /**
+   * Rows (indices along the first dimension) that start at zero and receive no gradient, as torch does for
+   * Embedding's padding_idx.
+   */
+  readonly frozenRows?: readonly number[];
 }
 
 export interface ShapeFailure {

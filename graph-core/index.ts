@@ -24,3 +24,4 @@ export { allOps, getOp } from './ir/ops';
 export { lowerLayers, outputName, type LowerOptions, type LoweredGraph } from './passes/lower';
 export { initWeights, initTensor } from './passes/init-weights';
 export { autodiff } from './passes/autodiff';
+export * from './train/train-step';

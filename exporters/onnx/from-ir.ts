@@ -17,6 +17,11 @@ export interface IrToOnnxOptions {
   readonly docString?: string;
   readonly producerVersion?: string;
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Weights become graph inputs instead of initializers (train-step graphs take the current weights as
+   * inputs and return the updated ones). `weights` is then not needed.
+   */
+  readonly paramsAsInputs?: boolean;
 }
 
 const ONNX_DTYPE: Record<DType, OnnxDataType> = { float32: 'float32', int64: 'int64', bool: 'bool' };
@@ -35,7 +40,25 @@ function constTensor(name: string, c: OnnxConstInput): OnnxTensor {
   return tensorOf(name, c.dtype, c.dims, c.values);
 }
 
-export function irToOnnx(g: IrGraph, o: IrToOnnxOptions): OnnxModel {
+/**
+ * Drops ops (and constants) whose results reach no graph output: gradient rules build a gradient for every
+ * input of an op, including inputs nothing is trained on, and this keeps those out of the exported file.
+ */
+export function pruneIr(g: IrGraph): IrGraph {
+  const live = new Set<number>(g.outputs.map((o) => o.value));
+  const kept: IrGraph['nodes'][number][] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const n = g.nodes[i]!;
+    if (!n.outputs.some((v) => live.has(v))) continue;
+    kept.push(n);
+    for (const v of n.inputs) live.add(v);
+  }
+  kept.reverse();
+  return { ...g, nodes: kept, constants: g.constants.filter((c) => live.has(c.value)) };
+}
+
+export function irToOnnx(graph: IrGraph, o: IrToOnnxOptions): OnnxModel {
+  const g = pruneIr(graph);
   const names = new Map<number, string>();
   const initializers: OnnxTensor[] = [];
   const nodes: OnnxNode[] = [];
@@ -43,6 +66,7 @@ export function irToOnnx(g: IrGraph, o: IrToOnnxOptions): OnnxModel {
   for (const i of g.inputs) names.set(i.value, i.name);
   for (const p of g.params) {
     names.set(p.value, p.name);
+    if (o.paramsAsInputs) continue;
     const data = o.weights.get(p.name);
     if (!data) throw new Error(`no value for weight ${p.name}`);
     initializers.push(tensorOf(p.name, p.spec.dtype ?? 'float32', p.spec.shape, data));
@@ -100,7 +124,10 @@ export function irToOnnx(g: IrGraph, o: IrToOnnxOptions): OnnxModel {
     graph: {
       name: o.name,
       nodes,
-      inputs: g.inputs.map((i) => valueInfo(i.name, typeOf(i.value))),
+      inputs: [
+        ...g.inputs.map((i) => valueInfo(i.name, typeOf(i.value))),
+        ...(o.paramsAsInputs ? g.params.map((p) => valueInfo(p.name, typeOf(p.value))) : []),
+      ],
       outputs: g.outputs.map((x) => valueInfo(x.name, typeOf(x.value))),
       initializers,
     },

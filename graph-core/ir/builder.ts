@@ -100,6 +100,11 @@ export class IrBuilder {
     this.outputs.push({ name, value: v.id });
   }
 
+  /** Forgets the outputs declared so far (a train step declares its own). */
+  clearOutputs(): void {
+    this.outputs.length = 0;
+  }
+
   /** Appends a primitive op; returns all of its outputs. */
   opN(op: string, inputs: readonly V[], attrs: Record<string, unknown> = {}): V[] {
     const def = getOp(op);

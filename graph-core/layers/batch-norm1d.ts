@@ -22,8 +22,9 @@ export function lowerBatchNorm(
   ir: IrBuilder,
   x: V,
   w: Readonly<Record<string, V>>,
-  q: { readonly eps: number; readonly affine: boolean; readonly track_running_stats: boolean },
+  q: { readonly eps: number; readonly momentum: number; readonly affine: boolean; readonly track_running_stats: boolean },
   mode: LowerMode,
+  updateBuffer: (name: string, value: V) => void,
 ): V {
   const rank = x.type.shape.length;
   const c = x.type.shape[1] as number;
@@ -34,8 +35,17 @@ export function lowerBatchNorm(
   }
   const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
   const perChannel = (v: V) => (rank === 2 ? v : ir.reshape(v, [c, ...new Array<number>(rank - 2).fill(1)]));
-  const centred = ir.sub(x, ir.reduceMean(x, axes, true));
+  const mean = ir.reduceMean(x, axes, true);
+  const centred = ir.sub(x, mean);
   const variance = ir.reduceMean(ir.mul(centred, centred), axes, true);
+  if (mode === 'train' && q.track_running_stats) {
+    // torch: running = (1 − momentum)·running + momentum·batch statistic, with the unbiased batch variance.
+    const count = axes.reduce((n, a) => n * (x.type.shape[a] as number), 1);
+    const flat = (v: V) => ir.reshape(v, [c]);
+    const blend = (old: V, batch: V) => ir.add(ir.mul(old, ir.scalar(1 - q.momentum)), ir.mul(batch, ir.scalar(q.momentum)));
+    updateBuffer('running_mean', blend(w.running_mean!, flat(mean)));
+    updateBuffer('running_var', blend(w.running_var!, ir.mul(flat(variance), ir.scalar(count / Math.max(1, count - 1)))));
+  }
   const inv = ir.reciprocal(ir.sqrt(ir.add(variance, ir.scalar(q.eps))));
   if (!q.affine) return ir.mul(centred, inv);
   return ir.add(ir.mul(centred, ir.mul(inv, perChannel(w.weight!))), perChannel(w.bias!));
@@ -55,5 +65,5 @@ export const BatchNorm1d = defineLayer({
     },
     input: { doc: '[N, C] or [N, C, L]', rank: [2, 3], layout: '[N, C] or [N, C, L]' },
   }),
-  lower: ({ ir, params: q, x: { in: x }, w, mode }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode) }),
+  lower: ({ ir, params: q, x: { in: x }, w, mode, updateBuffer }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode, updateBuffer) }),
 });

@@ -26,5 +26,5 @@ export const BatchNorm2d = defineLayer({
     },
     input: { doc: '[N, C, H, W]', rank: 4, layout: '[N, C, H, W]' },
   }),
-  lower: ({ ir, params: q, x: { in: x }, w, mode }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode) }),
+  lower: ({ ir, params: q, x: { in: x }, w, mode, updateBuffer }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode, updateBuffer) }),
 });

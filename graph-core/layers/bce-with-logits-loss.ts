@@ -26,4 +26,11 @@ export const BCEWithLogitsLoss = defineElementwiseLoss({
   inputDoc: 'Logits [N, …] (raw scores, before any sigmoid).',
   targetDoc: 'Targets in [0, 1] with the same shape as input. Leave unconnected to use the dataset targets.',
   flopsPerElement: 6,
+  // max(x, 0) − x·y + log(1 + e^{−|x|}): stable for large |x|.
+  term: (ir, x, y) => ir.add(ir.sub(ir.relu(x), ir.mul(x, y)), ir.log(ir.add(ir.exp(ir.neg(ir.abs(x))), ir.scalar(1)))),
+  metrics: (ir, x, y, { metric }) => {
+    const all = x.type.shape.map((_, i) => i);
+    const hit = ir.cast(ir.equal(ir.greater(x, ir.scalar(0)), ir.greater(y, ir.scalar(0.5))), 'float32');
+    metric('accuracy', ir.reduceMean(hit, all, false));
+  },
 });

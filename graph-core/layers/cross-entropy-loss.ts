@@ -37,4 +37,32 @@ export const CrossEntropyLoss = defineLayer({
     return ok({ out: [] });
   },
   flops: ({ in: { input: x } }) => 4 * numelPerSample(x!),
+  lower: ({ ir, params: q, x: { input: x, target }, feed, metric }) => {
+    const rank = x!.type.shape.length;
+    const c = x!.type.shape[rank - 1] as number;
+    const y = target ?? feed('target', { shape: x!.type.shape.slice(0, -1), dtype: 'int64' }, { kind: 'target' });
+    const batchAxes = y.type.shape.map((_, i) => i);
+    // log-softmax without LogSoftmax: shift by the max for stability, then x − log Σ exp(x).
+    const shifted = ir.sub(x!, ir.reduceMax(x!, [-1], true));
+    const lse = ir.log(ir.reduceSum(ir.exp(shifted), [-1], false));
+    // One-hot as Equal(labels, iota), as WebGPU has no OneHot.
+    const iota = ir.tensor([c], Array.from({ length: c }, (_, i) => i), 'int64');
+    const onehot = ir.cast(ir.equal(ir.unsqueeze(y, [-1]), iota), 'float32');
+    const picked = ir.reduceSum(ir.mul(shifted, onehot), [-1], false);
+    let perItem = ir.sub(lse, picked); // −log p(y)
+    if (q.label_smoothing > 0) {
+      const uniform = ir.sub(lse, ir.reduceMean(shifted, [-1], false)); // −mean_c log p(c)
+      perItem = ir.add(ir.mul(perItem, ir.scalar(1 - q.label_smoothing)), ir.mul(uniform, ir.scalar(q.label_smoothing)));
+    }
+    // Targets equal to ignore_index count neither in the sum nor in the mean (torch's reduction='mean').
+    const valid = ir.sub(ir.scalar(1), ir.cast(ir.equal(y, ir.scalar(q.ignore_index, 'int64')), 'float32'));
+    const count = ir.max(ir.reduceSum(valid, batchAxes, false), ir.scalar(1));
+    const loss = ir.div(ir.reduceSum(ir.mul(perItem, valid), batchAxes, false), count);
+    // Accuracy and top-k accuracy: the rank of the true class's logit among all classes.
+    const above = ir.reduceSum(ir.cast(ir.greater(shifted, ir.unsqueeze(picked, [-1])), 'float32'), [-1], false);
+    const within = (k: number) => ir.div(ir.reduceSum(ir.mul(ir.cast(ir.less(above, ir.scalar(k)), 'float32'), valid), batchAxes, false), count);
+    metric('accuracy', within(1));
+    if (c > 5) metric('top5', within(5));
+    return { out: loss };
+  },
 });

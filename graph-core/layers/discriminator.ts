@@ -55,7 +55,8 @@ export const Discriminator = defineLayer({
     return flops;
   },
   lower: ({ ir, params: q, x: { in: x }, w }) => {
-    const s = sizes(x!.type.shape, q.hidden_sizes);
+    // The batch dim is the symbol N in exported models but a number in train steps: leave it out either way.
+    const s = sizes(x!.type.shape.slice(1), q.hidden_sizes);
     let h = x!.type.shape.length === 2 ? x! : ir.reshape(x!, ['N', s[0]!]);
     for (let k = 0; k + 1 < s.length; k++) {
       h = ir.add(ir.matmul(h, ir.transpose(w[`layers.${2 * k}.weight`]!, [1, 0])), w[`layers.${2 * k}.bias`]!);

@@ -35,7 +35,14 @@ export const Embedding = defineLayer({
       return fail('BAD_PARAM', { param: 'padding_idx', problem: `must be between ${-n} and ${n - 1} (num_embeddings is ${n})` });
     return ok({ out: [...x!, q.embedding_dim] });
   },
-  weights: ({ params: q }) => ({ weight: { shape: [q.num_embeddings, q.embedding_dim], init: { normal: 1 } } }),
+  weights: ({ params: q }) => ({
+    weight: {
+      shape: [q.num_embeddings, q.embedding_dim],
+      init: { normal: 1 },
+      // torch zeroes the padding row at init and never sends it a gradient.
+      ...(q.padding_idx !== null ? { frozenRows: [q.padding_idx < 0 ? q.padding_idx + q.num_embeddings : q.padding_idx] } : {}),
+    },
+  }),
   flops: () => 0,
   lower: ({ ir, x: { in: ids }, w: { weight } }) => ({ out: ir.gather(weight!, ids!, 0) }),
 });

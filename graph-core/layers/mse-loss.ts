@@ -23,4 +23,12 @@ export const MSELoss = defineElementwiseLoss({
   inputDoc: 'Predictions [N, …].',
   targetDoc: 'Targets with the same shape as input. Leave unconnected to use the dataset targets.',
   flopsPerElement: 3,
+  term: (ir, x, y) => {
+    const d = ir.sub(x, y);
+    return ir.mul(d, d);
+  },
+  metrics: (ir, x, y, { metric }) => {
+    const all = x.type.shape.map((_, i) => i);
+    metric('mae', ir.reduceMean(ir.abs(ir.sub(x, y)), all, false));
+  },
 });

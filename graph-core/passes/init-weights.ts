@@ -26,7 +26,12 @@ export function initWeights(g: ShapedGraph, seed: number): Map<string, Float32Ar
   for (const id of g.order) {
     const info = g.info.get(id);
     if (!info) continue;
-    for (const [name, spec] of Object.entries(info.weights)) out.set(`${id}.${name}`, initTensor(`${id}.${name}`, spec.shape, spec.init, seed));
+    for (const [name, spec] of Object.entries(info.weights)) {
+      const data = initTensor(`${id}.${name}`, spec.shape, spec.init, seed);
+      const row = numel(spec.shape.slice(1));
+      for (const r of spec.frozenRows ?? []) data.fill(0, r * row, (r + 1) * row);
+      out.set(`${id}.${name}`, data);
+    }
   }
   return out;
 }

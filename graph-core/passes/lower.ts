@@ -3,7 +3,7 @@
  * `<node id>.<torch name>`; Input nodes become graph inputs named after their ids; outputs are named after
  * the producing node (`<id>` for a single-output node, `<id>.<port>` otherwise).
  */
-import type { LowerMode } from '../define-layer';
+import type { FeedSpec, LowerMode } from '../define-layer';
 import { IrError } from '../ir/define-op';
 import { IrBuilder, type V } from '../ir/builder';
 import type { IrGraph } from '../ir/types';
@@ -25,6 +25,16 @@ export interface LoweredGraph {
   readonly ir: IrGraph;
   /** The user node and port behind each graph output, by output name. */
   readonly outputPorts: ReadonlyMap<string, { node: string; port: string }>;
+  /** Inputs the runtime generates each step (dropout masks, noise), by input name. */
+  readonly feeds: ReadonlyMap<string, FeedSpec>;
+  /** Train mode: new values of buffers, by weight name (`bn.running_mean`). */
+  readonly bufferUpdates: ReadonlyMap<string, V>;
+  /** Scalar metrics computed in the graph, by `<node id>.<name>`. */
+  readonly metrics: ReadonlyMap<string, V>;
+  /** Loss values (scalars), by loss node id. */
+  readonly losses: ReadonlyMap<string, V>;
+  /** The builder, for passes that extend the graph (autodiff, the optimizer update). */
+  readonly builder: IrBuilder;
 }
 
 export function outputName(node: string, port: string, portCount: number): string {
@@ -40,6 +50,10 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
   const values = new Map<string, V>(); // `${node}\u0000${port}` → value
   const key = (n: string, p: string) => `${n}\u0000${p}`;
   const kept = new Set<string>();
+  const feeds = new Map<string, FeedSpec>();
+  const bufferUpdates = new Map<string, V>();
+  const metrics = new Map<string, V>();
+  const losses = new Map<string, V>();
 
   for (const id of g.order) {
     const node = g.nodes.get(id)!;
@@ -50,6 +64,8 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
     if (def.category === 'io') {
       const [port, type] = Object.entries(info.outputs)[0]!;
       values.set(key(id, port), ir.input(id, fixType(type)));
+      // A Noise node's samples are drawn by the runtime each step.
+      if (Object.keys(def.inputs).length === 0 && def.kind !== 'Input') feeds.set(id, { kind: 'normal' });
       continue;
     }
     if (!def.lower) throw new IrError(`${def.kind} has no lowering`);
@@ -86,7 +102,12 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
         w,
         mode: opts.mode,
         batch: B ?? 'N',
-        feed: (name, type) => ir.input(`${id}.${name}`, fixType(type)),
+        feed: (name, type, spec) => {
+          feeds.set(`${id}.${name}`, spec);
+          return ir.input(`${id}.${name}`, fixType(type));
+        },
+        updateBuffer: (name, value) => void bufferUpdates.set(`${id}.${name}`, value),
+        metric: (name, value) => void metrics.set(`${id}.${name}`, value),
       }),
     );
     for (const [port, declared] of Object.entries(info.outputs)) {
@@ -98,6 +119,7 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
         throw new IrError(`${def.kind} lowering of "${port}" gives [${v.type.shape}] ${v.type.dtype}, its shape rule says [${type.shape}] ${type.dtype}`);
       values.set(key(id, port), v);
     }
+    if (def.category === 'loss') losses.set(id, produced.out!);
   }
 
   // Outputs: every port of each kept node none of whose outputs feeds another kept node.
@@ -114,5 +136,5 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
       outputPorts.set(name, { node: id, port });
     }
   }
-  return { ir: ir.build(), outputPorts };
+  return { ir: ir.build(), outputPorts, feeds, bufferUpdates, metrics, losses, builder: ir };
 }

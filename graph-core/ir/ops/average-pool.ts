@@ -15,10 +15,18 @@
  * what is expressible, not in values: ONNX allows asymmetric pads (then pad_end bounds the counted window) and
  * pads up to kernel − 1, where torch.nn.AvgPool requires symmetric pads of at most kernel / 2; PyTorch's
  * divisor_override has no ONNX counterpart.
+ *
+ * Gradient: dX[i] = Σ over the windows o whose real cells contain i of g[o] / divisor[o]. g is divided by a
+ * constant map of the per-window divisors (the exact rule above, for either count_include_pad and ceil_mode;
+ * a scalar where all divisors are equal), then spread over each window by an all-ones ConvTranspose with
+ * the same strides and pad begins on the [N·C, 1, out…] planes. The ConvTranspose is sized back to X (see
+ * transposeConvTo): what lands in the padding or past the padded input is cropped, as those taps read no X.
  */
 import { attr, defineOp, IrError } from '../define-op';
 import type { Tensor } from '../tensor';
 import { activation, dims4, expectInputs, flag, intList, lift, liftPads, onnxCeilMode, unlift, windowOut } from './common/2-window';
+import { transposeConvTo } from './conv';
+import { concreteShape } from './slice';
 
 export interface AveragePoolAttrs {
   readonly kernel_shape: readonly number[];
@@ -100,5 +108,36 @@ export const AveragePool = defineOp<AveragePoolAttrs>({
         count_include_pad: attr.int(a.count_include_pad ? 1 : 0),
       },
     };
+  },
+  gradient: ({ ir, inputs: [x], outputs: [y], attrs, grads: [g] }) => {
+    const op = 'AveragePool gradient';
+    const xs = concreteShape(op, x!.type.shape);
+    const ys = concreteShape(op, y!.type.shape);
+    const r = xs.length - 2;
+    const a = checkAttrs(attrs, r);
+    const spatial = xs.slice(2);
+    const outs = ys.slice(2);
+    // Per axis, each window's [real cells, count with padding]; the divisor is a product over the axes.
+    const perAxis = outs.map((out, i) =>
+      Array.from({ length: out }, (_, o) => {
+        const [lo, hi, padded] = span(o, spatial[i]!, a.kernel_shape[i]!, a.strides[i]!, a.pads[i]!, a.pads[i + r]!);
+        return a.count_include_pad ? padded : hi - lo;
+      }),
+    );
+    let divisors = [1];
+    for (const counts of perAxis) divisors = divisors.flatMap((d) => counts.map((c) => d * c));
+    const uniform = divisors.every((d) => d === divisors[0]);
+    const scaled = ir.div(g!, uniform ? ir.scalar(divisors[0]!) : ir.tensor(outs, divisors));
+    const [n, c] = [xs[0]!, xs[1]!];
+    const planes = ir.reshape(scaled, [n * c, 1, ...outs]);
+    const ones = ir.tensor([1, 1, ...a.kernel_shape], new Float32Array(a.kernel_shape.reduce((p, k) => p * k, 1)).fill(1));
+    const spread = transposeConvTo(
+      ir,
+      planes,
+      ones,
+      { strides: a.strides, padsBegin: a.pads.slice(0, r), dilations: spatial.map(() => 1), group: 1 },
+      spatial,
+    );
+    return [ir.reshape(spread, xs)];
   },
 });

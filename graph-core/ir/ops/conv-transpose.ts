@@ -12,10 +12,21 @@
  * ONNX: ConvTranspose with kernel_shape (W's trailing dims), strides, pads (all begins, then all ends),
  * dilations, group and output_padding written explicitly; output_shape is never written, so ONNX derives the
  * output size from the pads with the formula above.
+ *
+ * Gradient (shapes are concrete in train-step graphs):
+ * - dX = Conv(g, W) with the same strides, pads, dilations and group: W [C, M/group, k…] is already a Conv
+ *   weight from M/group channels per group to C, and the Conv output length is exactly X's
+ *   (⌊((in − 1)·s + output_padding) / s⌋ + 1 = in, as output_padding < s).
+ * - dW[c, m, j] = Σ_{n, i} X[n, c, i] · g[n, gM/group + m, i·s − pad_begin + j·d]: Conv's weight-gradient
+ *   trick with g as the slid-over tensor and X as the per-position values (correlateWeightGrad), transposed
+ *   from [M/group, C, k…] to [C, M/group, k…]. Output positions in the end pads or output_padding read no X.
+ * - dB = ReduceSum(g) over the batch and the spatial dims.
  */
 import { attr, defineOp, IrError } from '../define-op';
 import type { Tensor } from '../tensor';
 import { activation, concrete, dims4, expectInputs, intList, lift, liftPads, positiveInt, unlift } from './common/2-window';
+import { correlateWeightGrad, swap01 } from './conv';
+import { concreteShape } from './slice';
 
 export interface ConvTransposeAttrs {
   readonly strides: readonly number[];
@@ -117,5 +128,16 @@ export const ConvTranspose = defineOp<ConvTransposeAttrs>({
         output_padding: attr.ints(a.output_padding),
       },
     };
+  },
+  gradient: ({ ir, inputs: [x, w, b], attrs, grads: [g] }) => {
+    const r = x!.type.shape.length - 2;
+    const a = checkAttrs(attrs, r);
+    const ks = concreteShape('ConvTranspose gradient', w!.type.shape).slice(2);
+    const gs = concreteShape('ConvTranspose gradient', g!.type.shape);
+    const dx = ir.conv(g!, w!, undefined, { strides: [...a.strides], pads: [...a.pads], dilations: [...a.dilations], group: a.group });
+    const geometry = { strides: a.strides, padsBegin: a.pads.slice(0, r), dilations: a.dilations, group: a.group };
+    const dw = ir.transpose(correlateWeightGrad(ir, g!, x!, geometry, ks), swap01(r + 2));
+    if (!b) return [dx, dw];
+    return [dx, dw, ir.reduceSum(g!, [0, ...gs.slice(2).map((_, i) => i + 2)], false)];
   },
 });

@@ -12,10 +12,28 @@
  * a ceil_mode window that starts in the end padding, like PyTorch, but the opset 17 text and onnx's shape
  * inference keep it. So ceil_mode is written as 1 only when it adds a window on some axis (else the windows
  * equal floor mode's and 0 is written, which every consumer reads alike); see onnxCeilMode.
+ *
+ * Gradient: each window passes g to its arg-max, and an input cell sums what it gets from every window it
+ * wins (windows may overlap). On ties the FIRST maximum in the window's row-major scan order wins, as in
+ * PyTorch's CPU kernel (`if (val > maxval || isnan(val))`, so a later equal value does not replace it). A
+ * window whose maximum is NaN passes no gradient here (PyTorch routes it to the last NaN; the value is NaN
+ * anyway). There is no Indices output, so the arg-max is rebuilt from the windows, exactly, with Slice,
+ * Equal and arithmetic only (no float products that could round):
+ * 1. X is padded with zeros up to the extent the windows cover (pads and ceil_mode's overhang).
+ * 2. For each kernel offset (one per tap, k_h·k_w of them) a strided Slice per spatial axis gives the tap's
+ *    value T for every window, [N, C, out…]; hit = (T == Y) · valid, where the constant 0/1 map `valid`
+ *    drops taps that fall in the padding (only built where some tap does).
+ * 3. In scan order, taken = Σ earlier picks, pick = hit · (1 − taken): exactly one tap per window is picked.
+ * 4. g · pick goes back to the tap's input positions o·s + j·d, one axis at a time (the last axis per kernel
+ *    row, then the first): the offsets are grouped by phase (j·d mod s), shifted with zero blocks, summed and
+ *    interleaved with Unsqueeze/Concat/Reshape (see scatterTaps; for stride = kernel without dilation, the
+ *    windows tile the input and this is one Concat and one Reshape). The padding is cropped.
  */
+import type { IrBuilder, V } from '../builder';
 import { attr, defineOp, IrError } from '../define-op';
 import type { Tensor } from '../tensor';
 import { activation, dims4, expectInputs, flag, intList, lift, liftPads, onnxCeilMode, unlift, windowOut } from './common/2-window';
+import { concreteShape, padWithZeros, zerosBlock } from './slice';
 
 export interface MaxPoolAttrs {
   readonly kernel_shape: readonly number[];
@@ -70,6 +88,40 @@ function maxPool(x: Tensor, a: MaxPoolAttrs): Tensor {
   return { shape: unlift(r, n, c, oh, ow), dtype: 'float32', data: out };
 }
 
+/**
+ * Places `parts[j]` ([…, out, …] along `axis`) at positions j·d + o·s of an axis of length `length` (zeros
+ * elsewhere) and sums them: the adjoint of taking tap j of every window with a strided Slice. Position
+ * p = q·s + ρ is handled by phase: tap j lands in phase ρ = (j·d) mod s, shifted by ⌊j·d / s⌋ along q, so each
+ * phase is a sum of zero-padded parts of length Q = ⌈length / s⌉, and the s phases are interleaved with
+ * Unsqueeze, Concat and Reshape ([… Q, s …] → [… Q·s …]), then cropped to `length`. Only data movement and
+ * additions: no value is rounded.
+ */
+function scatterTaps(ir: IrBuilder, parts: readonly V[], axis: number, stride: number, dilation: number, length: number): V {
+  const op = 'MaxPool gradient';
+  const shape = concreteShape(op, parts[0]!.type.shape);
+  const out = shape[axis]!;
+  const q = Math.ceil(length / stride);
+  const phases = Array.from({ length: stride }, (_, rho) => {
+    let sum: V | undefined;
+    parts.forEach((part, j) => {
+      if ((j * dilation) % stride !== rho) return;
+      const shift = Math.floor((j * dilation) / stride);
+      const placed = padWithZeros(ir, part, axis, shift, q - shift - out, op);
+      sum = sum ? ir.add(sum, placed) : placed;
+    });
+    return sum ?? zerosBlock(ir, shape.map((d, i) => (i === axis ? q : d)), op);
+  });
+  if (stride === 1) return phases[0]!;
+  const interleaved = ir.reshape(
+    ir.concat(
+      phases.map((v) => ir.unsqueeze(v, [axis + 1])),
+      axis + 1,
+    ),
+    shape.map((d, i) => (i === axis ? q * stride : d)),
+  );
+  return q * stride > length ? ir.slice(interleaved, axis, 0, length) : interleaved;
+}
+
 export const MaxPool = defineOp<MaxPoolAttrs>({
   name: 'MaxPool',
   inferShape: (inputs, attrs) => {
@@ -97,5 +149,78 @@ export const MaxPool = defineOp<MaxPoolAttrs>({
         ceil_mode: attr.int(ceil ? 1 : 0),
       },
     };
+  },
+  gradient: ({ ir, inputs: [x], outputs: [y], attrs, grads: [g] }) => {
+    const op = 'MaxPool gradient';
+    const xs = concreteShape(op, x!.type.shape);
+    const ys = concreteShape(op, y!.type.shape);
+    const r = xs.length - 2;
+    const a = checkAttrs(attrs, r);
+    const axes = Array.from({ length: r }, (_, i) => i + 2);
+    const geom = axes.map((ax, i) => {
+      const [len, out, k, s, d, pb] = [xs[ax]!, ys[ax]!, a.kernel_shape[i]!, a.strides[i]!, a.dilations[i]!, a.pads[i]!];
+      // The padded extent the windows read: [−pb, (out − 1)·s + d·(k − 1) + 1 − pb), and at least the input.
+      const padEnd = Math.max(0, (out - 1) * s + d * (k - 1) + 1 - pb - len);
+      const valid = Array.from({ length: k }, (_, j) =>
+        Array.from({ length: out }, (_, o): number => {
+          const at = o * s - pb + j * d;
+          return at >= 0 && at < len ? 1 : 0;
+        }),
+      );
+      return { ax, len, out, k, s, d, pb, padEnd, padded: pb + len + padEnd, valid };
+    });
+    let xp = x!;
+    for (const { ax, pb, padEnd } of geom) xp = padWithZeros(ir, xp, ax, pb, padEnd, op);
+
+    // Every tap (one index per spatial axis), in the kernel's row-major scan order.
+    let taps: number[][] = [[]];
+    for (const { k } of geom) taps = taps.flatMap((t) => Array.from({ length: k }, (_, j) => [...t, j]));
+
+    // The tap's value in every window: one strided Slice per axis, shared by the taps with the same leading offsets.
+    const windows = new Map<string, V>([['', xp]]);
+    const windowOf = (tap: readonly number[]): V => {
+      const key = tap.join(',');
+      const known = windows.get(key);
+      if (known) return known;
+      const i = tap.length - 1;
+      const { ax, out, s, d, padded } = geom[i]!;
+      const start = tap[i]! * d;
+      const prev = windowOf(tap.slice(0, i));
+      const v = start !== 0 || s !== 1 || out !== padded ? ir.slice(prev, ax, start, start + (out - 1) * s + 1, s) : prev;
+      windows.set(key, v);
+      return v;
+    };
+
+    let taken: V | undefined;
+    const contributions = taps.map((tap, t) => {
+      const window = windowOf(tap);
+      let hit = ir.cast(ir.equal(window, y!), 'float32');
+      const valid = geom.map(({ valid: v }, i) => v[tap[i]!]!);
+      if (valid.some((v) => v.includes(0))) {
+        // Outer product of the per-axis 0/1 lists: [out_0, out_1…], broadcast over N and C.
+        let mask = valid[0]!;
+        let shape = [mask.length];
+        for (const v of valid.slice(1)) {
+          mask = mask.flatMap((m) => v.map((u) => m * u));
+          shape = [...shape, v.length];
+        }
+        hit = ir.mul(hit, ir.tensor(shape, mask));
+      }
+      const pick = taken ? ir.mul(hit, ir.sub(ir.scalar(1), taken)) : hit;
+      if (t < taps.length - 1) taken = taken ? ir.add(taken, pick) : pick;
+      return ir.mul(g!, pick);
+    });
+
+    // Scatter back, innermost axis first: contributions grouped by their leading tap indices.
+    let level: V[] = contributions;
+    for (let i = r - 1; i >= 0; i--) {
+      const { ax, k, s, d, padded } = geom[i]!;
+      const next: V[] = [];
+      for (let p = 0; p < level.length; p += k) next.push(scatterTaps(ir, level.slice(p, p + k), ax, s, d, padded));
+      level = next;
+    }
+    let dx = level[0]!;
+    for (const { ax, pb, len, padded } of geom) if (pb > 0 || padded > len) dx = ir.slice(dx, ax, pb, pb + len);
+    return [dx];
   },
 });

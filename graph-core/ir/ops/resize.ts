@@ -28,11 +28,22 @@
  *   Linear mode differs from the reference only by float32 rounding of the weights.
  * - The coordinates follow the output size, as PyTorch's interpolate(size=…) does. Upsample(scale_factor=f) in
  *   PyTorch maps with 1/f instead of in/out, so it matches this op only where in·f is an integer (e.g. integer f).
+ *
+ * Gradient: Resize is linear in X and separable, Y = M_h · X · M_wᵀ per plane with M [out, in] holding each
+ * output's tap weights (the reference kernel's own index and weight rule, on the concrete sizes), so
+ * dX = M_hᵀ · g · M_w, one spatial axis at a time, last axis first:
+ * - an axis whose size is unchanged is the identity (nearest and both linear rules sample pixel x exactly);
+ * - nearest with an integer up-scale f (src = ⌊x / f⌋) sums each block of f outputs: Reshape [… in, f …] and
+ *   ReduceSum over the f axis (no float products);
+ * - every other case multiplies by the constant matrix with MatMul (g · M along the last axis, M_hᵀ · g,
+ *   broadcast over N and C, along the first). The gradient follows the reference rule; onnxruntime's nearest
+ *   picks a neighbouring pixel at some ratios (see above), where the two disagree.
  */
 import type { Dim } from '../../shape';
 import { attr, defineOp, IrError, type OnnxAttr } from '../define-op';
 import type { Tensor } from '../tensor';
 import { activation, dims4, expectInputs, flag, intList, unlift } from './common/2-window';
+import { concreteShape } from './slice';
 
 export interface ResizeAttrs {
   readonly sizes: readonly number[];
@@ -123,5 +134,36 @@ export const Resize = defineOp<ResizeAttrs>({
         ? { mode: attr.string('nearest'), coordinate_transformation_mode: attr.string('asymmetric'), nearest_mode: attr.string('floor') }
         : { mode: attr.string('linear'), coordinate_transformation_mode: attr.string(a.align_corners ? 'align_corners' : 'half_pixel') };
     return { opType: 'Resize', attributes, constInputs: [null, { dtype: 'float32', dims: [scales.length], values: scales }] };
+  },
+  gradient: ({ ir, inputs: [x], attrs, grads: [g] }) => {
+    const xs = concreteShape('Resize gradient', x!.type.shape);
+    const r = xs.length - 2;
+    const a = checkAttrs(attrs, r);
+    let dx = g!;
+    for (let i = r - 1; i >= 0; i--) {
+      const ax = i + 2;
+      const [input, output] = [xs[ax]!, a.sizes[i]!];
+      if (input === output) continue;
+      const shape = concreteShape('Resize gradient', dx.type.shape);
+      if (a.mode === 'nearest' && output % input === 0) {
+        const f = output / input;
+        const blocks = ir.reshape(dx, [...shape.slice(0, ax), input, f, ...shape.slice(ax + 1)]);
+        dx = ir.reduceSum(blocks, [ax + 1], false);
+        continue;
+      }
+      // M [output, input]: row x holds 1 − w1 at i0 and w1 at i1 (summed where they coincide).
+      const m = new Float64Array(output * input);
+      taps(input, output, a.mode, a.align_corners).forEach(({ i0, i1, w1 }, o) => {
+        m[o * input + i0]! += 1 - w1;
+        if (w1 !== 0) m[o * input + i1]! += w1;
+      });
+      if (ax === xs.length - 1) dx = ir.matmul(dx, ir.tensor([output, input], m));
+      else {
+        const mt = new Float64Array(input * output);
+        for (let o = 0; o < output; o++) for (let k = 0; k < input; k++) mt[k * output + o] = m[o * input + k]!;
+        dx = ir.matmul(ir.tensor([input, output], mt), dx);
+      }
+    }
+    return [dx];
   },
 });

@@ -13,9 +13,9 @@
  * (possible only through a padding mask) gets uniform weights here where PyTorch gives NaN. Masks that arrive as
  * int64 are Cast to float32 first; no arithmetic is done on int64.
  */
-import type { LowerMode } from '../../define-layer';
+import type { LowerCtx, LowerMode } from '../../define-layer';
+import type { ParamSpecs } from '../../params';
 import type { IrBuilder, V } from '../../ir/builder';
-import type { TensorType } from '../../shape';
 
 /** The score added where attention is masked out. */
 export const MASKED_SCORE = -1e9;
@@ -24,7 +24,7 @@ export const MASKED_SCORE = -1e9;
 export interface DropoutCtx {
   readonly ir: IrBuilder;
   readonly mode: LowerMode;
-  readonly feed: (name: string, type: TensorType) => V;
+  readonly feed: LowerCtx<ParamSpecs>['feed'];
 }
 
 /**
@@ -32,7 +32,7 @@ export interface DropoutCtx {
  * (`<node>.<name>`, already scaled by 1/(1 − p)), as the Dropout layer does.
  */
 export function dropout(c: DropoutCtx, x: V, p: number, name: string): V {
-  return c.mode === 'train' && p > 0 ? c.ir.mul(x, c.feed(name, x.type)) : x;
+  return c.mode === 'train' && p > 0 ? c.ir.mul(x, c.feed(name, x.type, { kind: 'dropout', p })) : x;
 }
 
 /** nn.Linear on the last dim: x·Wᵀ (+ b), W stored [out, in]. */

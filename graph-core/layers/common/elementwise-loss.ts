@@ -1,5 +1,6 @@
 /** Shared rules of the losses that compare a prediction with a target of the same shape, element by element. */
-import { defineLayer, fail, ok, type LayerDoc } from '../../define-layer';
+import { defineLayer, fail, ok, type LayerDoc, type LowerCtx } from '../../define-layer';
+import type { IrBuilder, V } from '../../ir/builder';
 import { fmtShape, numelPerSample, sameShape } from '../../shape';
 
 /**
@@ -13,6 +14,10 @@ export function defineElementwiseLoss<const K extends string>(o: {
   inputDoc: string;
   targetDoc: string;
   flopsPerElement: number;
+  /** The per-element loss term from the prediction x and the target y (same shape). */
+  term: (ir: IrBuilder, x: V, y: V) => V;
+  /** Optional metrics reported from x and y (e.g. accuracy for logits). */
+  metrics?: (ir: IrBuilder, x: V, y: V, ctx: LowerCtx<Record<string, never>>) => void;
 }) {
   return defineLayer({
     kind: o.kind,
@@ -29,5 +34,13 @@ export function defineElementwiseLoss<const K extends string>(o: {
       return ok({ out: [] });
     },
     flops: ({ in: { input: x } }) => o.flopsPerElement * numelPerSample(x!),
+    lower: (ctx) => {
+      const { ir } = ctx;
+      const x = ctx.x.input!;
+      const y = ctx.x.target ?? ctx.feed('target', x.type, { kind: 'target' });
+      o.metrics?.(ir, x, y, ctx as never);
+      const all = x.type.shape.map((_, i) => i);
+      return { out: ir.reduceMean(o.term(ir, x, y), all, false) };
+    },
   });
 }

@@ -24,10 +24,10 @@
  * [N, T, D·H]. In train mode, with dropout > 0, that output (except the top layer's) is multiplied by a mask fed
  * as `<node>.mask_l<l>`, drawn like Dropout's (values 0 or 1/(1 − p)); in eval mode dropout is the identity.
  */
-import { ok, type InputPortSpec, type LowerMode, type OutputPortSpec, type ShapeResult, type WeightSpec } from '../../define-layer';
+import { ok, type InputPortSpec, type LowerCtx, type LowerMode, type OutputPortSpec, type ShapeResult, type WeightSpec } from '../../define-layer';
 import type { IrBuilder, V } from '../../ir/builder';
-import { p } from '../../params';
-import type { Shape, TensorType } from '../../shape';
+import { p, type ParamSpecs } from '../../params';
+import type { Shape } from '../../shape';
 import { fanInUniform } from './init';
 
 /** The params every recurrent layer has, with torch's names and defaults (hidden_size has none in torch; 32 here). */
@@ -117,7 +117,7 @@ export interface RecurrentLowerCtx {
   readonly params: RecurrentConfig & { readonly dropout: number };
   readonly out: Readonly<Record<string, Shape>>;
   readonly mode: LowerMode;
-  readonly feed: (name: string, type: TensorType) => V;
+  readonly feed: LowerCtx<ParamSpecs>['feed'];
 }
 
 interface DirectionWeights {
@@ -211,7 +211,7 @@ export function lowerRecurrent(ctx: RecurrentLowerCtx, cell: RecurrentCell): Rec
   const finalC: V[] = [];
   let top: DirectionResult[] = [];
   for (let l = 0; l < q.num_layers; l++) {
-    if (l > 0 && ctx.mode === 'train' && q.dropout > 0) seq = ir.mul(seq, ctx.feed(`mask_l${l - 1}`, seq.type));
+    if (l > 0 && ctx.mode === 'train' && q.dropout > 0) seq = ir.mul(seq, ctx.feed(`mask_l${l - 1}`, seq.type, { kind: 'dropout', p: q.dropout }));
     const layer: DirectionResult[] = [];
     for (const sfx of q.bidirectional ? ['', '_reverse'] : ['']) {
       const weight = (name: string): V | undefined => ctx.w[`${name}_l${l}${sfx}`];

@@ -1,0 +1,378 @@
+/**
+ * `layerloom train graph.json [--dataset NAME|path] [--epochs E | --steps S] [--batch-size B]
+ *   [--optimizer sgd|adam|adamw|rmsprop] [--lr X] [--momentum M] [--weight-decay W] [--seed S] [--no-shuffle]
+ *   [--val-split F] [--backend native|wasm] [--out DIR] [--resume DIR] [--json]
+ *   [--label COLUMN] [--image-size HxW] [--color grayscale|rgb] [--tokenize char|word] [--seq-len N]`
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hasErrors, inferShapes, TrainConfigError, type GraphDoc, type RawParamValue } from '../../graph-core';
+import { findGan, type GanGraph } from '../../graph-core/train/gan-step';
+import { exportGraph } from '../../exporters/export-graph';
+import { decodeSafetensors, encodeSafetensors } from '../../exporters/safetensors';
+import { bindDataset } from '../../runtime/data/bind';
+import { standardizeCsv, type CsvDataset } from '../../runtime/data/import/csv';
+import { splitIndices } from '../../runtime/data/split';
+import type { Dataset } from '../../runtime/data/dataset';
+import { DataError } from '../../runtime/data/errors';
+import { loadDatasetFile, type ImportOptions } from '../../runtime/data/node/load-file';
+import { getBuiltin } from '../../runtime/data/registry';
+import { nodeBackend } from '../../runtime/train/backend-node';
+import { GanTrainer } from '../../runtime/train/gan-trainer';
+import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
+import { writeFilesAtomically } from '../atomic-write';
+import { describeReadError, EXIT, UserError, type CliIO } from '../io';
+import { loadGraphFile } from '../load-graph';
+import { existsSync, statSync } from 'node:fs';
+
+export const trainHelp = `Usage: layerloom train <graph.json> [options]
+
+Trains the graph on a dataset with onnxruntime and reports progress. Flags override the graph's
+"training" section.
+
+  --dataset NAME|PATH     a built-in dataset (see: layerloom data list), a CSV file, an image folder,
+                          a text file or an .npz file (arrays named after the Input ids, plus y)
+  --epochs E | --steps S  how long to train (default 10 epochs)
+  --batch-size B          samples per step (default 32)
+  --optimizer NAME        sgd, adam, adamw or rmsprop (default adam)
+  --lr X                  learning rate (default 0.001 for adam/adamw/rmsprop, 0.01 for sgd)
+  --momentum M            SGD/RMSprop momentum
+  --weight-decay W        weight decay
+  --clip-norm C           clip gradients to this global norm
+  --seed S                seed for weights, shuffling and dropout (same seed as export gives the same weights)
+  --no-shuffle            keep the dataset order
+  --val-split F           fraction held out for validation (default 0.2; 0 trains on every sample)
+  --backend native|wasm   onnxruntime-node (default) or onnxruntime-web's WASM
+  --out DIR               write metrics.jsonl, model.onnx, weights.safetensors, checkpoint/ and graph.json
+  --resume DIR            continue from DIR/checkpoint
+  --json                  print one JSON object per step and per epoch instead of a progress bar
+
+A GAN graph (Noise → generator layers → Discriminator) trains adversarially: per batch one Discriminator
+step and one generator step, on every sample (no validation split), reporting d_loss, g_loss and the mean
+D(x) and D(G(z)). Its default optimizer is Adam with beta1 0.5 ("beta1" and "n_critic" in the training
+section change them), and model.onnx is the generator: noise in, samples out.
+
+Reading a data file (--dataset PATH):
+  --label COLUMN          CSV: the label column, by name or 1-based number (default the last column)
+  --image-size HxW        image folder: resize every image to H×W pixels, e.g. 28x28 (default 32x32)
+  --color grayscale|rgb   image folder: 1 or 3 channels (default rgb)
+  --tokenize char|word    text file: one token per character or per word (default char)
+  --seq-len N             text file: tokens per sample (default 64 for char, 16 for word)`;
+
+export interface TrainArgs {
+  readonly file?: string;
+  readonly dataset?: string;
+  readonly epochs?: string;
+  readonly steps?: string;
+  readonly batchSize?: string;
+  readonly optimizer?: string;
+  readonly lr?: string;
+  readonly momentum?: string;
+  readonly weightDecay?: string;
+  readonly clipNorm?: string;
+  readonly seed?: string;
+  readonly noShuffle?: boolean;
+  readonly valSplit?: string;
+  readonly backend?: string;
+  readonly out?: string;
+  readonly resume?: string;
+  readonly json: boolean;
+  /** Import options for a data file (CSV label column, image size and color, text tokenisation). */
+  readonly label?: string;
+  readonly imageSize?: string;
+  readonly color?: string;
+  readonly tokenize?: string;
+  readonly seqLen?: string;
+}
+
+function num(flag: string, v: string | undefined, o: { int?: boolean; min?: number; max?: number; exclusiveMin?: boolean } = {}): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  const bad =
+    v.trim() === '' ||
+    !Number.isFinite(n) ||
+    (o.int && !Number.isInteger(n)) ||
+    (o.min !== undefined && (o.exclusiveMin ? n <= o.min : n < o.min)) ||
+    (o.max !== undefined && n > o.max);
+  if (bad) {
+    const range = [o.min !== undefined ? `${o.exclusiveMin ? '>' : '≥'} ${o.min}` : '', o.max !== undefined ? `≤ ${o.max}` : ''].filter(Boolean).join(' and ');
+    throw new UserError(`--${flag} must be ${o.int ? 'a whole number' : 'a number'}${range ? ` ${range}` : ''}, not "${v}"`);
+  }
+  return n;
+}
+
+const OPTIMIZERS: Record<string, string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' };
+
+/** The graph's `training` section, read leniently (unknown or wrong-typed fields are ignored). */
+function docTraining(doc: GraphDoc): Record<string, unknown> {
+  return (doc.training ?? {}) as Record<string, unknown>;
+}
+
+/** The data-file flags as loadDatasetFile's options; `given` lists the flags that were set. */
+function importOptions(a: TrainArgs): { options: ImportOptions; given: string[] } {
+  const options: ImportOptions = {};
+  const given: string[] = [];
+  if (a.label !== undefined) {
+    if (a.label.trim() === '') throw new UserError('--label must name a CSV column (a header name or a 1-based number)');
+    options.label = a.label;
+    given.push('--label');
+  }
+  if (a.imageSize !== undefined) {
+    const m = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(a.imageSize);
+    const h = m ? Number(m[1]) : 0;
+    const w = m ? Number(m[2]) : 0;
+    if (!m || h < 1 || w < 1 || h > 4096 || w > 4096) throw new UserError(`--image-size must be HxW with whole numbers from 1 to 4096, e.g. 28x28, not "${a.imageSize}"`);
+    options.imageSize = [h, w];
+    given.push('--image-size');
+  }
+  if (a.color !== undefined) {
+    if (a.color !== 'grayscale' && a.color !== 'rgb') throw new UserError(`--color must be grayscale or rgb, not "${a.color}"`);
+    options.color = a.color;
+    given.push('--color');
+  }
+  if (a.tokenize !== undefined) {
+    if (a.tokenize !== 'char' && a.tokenize !== 'word') throw new UserError(`--tokenize must be char or word, not "${a.tokenize}"`);
+    options.tokenize = a.tokenize;
+    given.push('--tokenize');
+  }
+  const seqLen = num('seq-len', a.seqLen, { int: true, min: 1 });
+  if (seqLen !== undefined) {
+    options.seqLen = seqLen;
+    given.push('--seq-len');
+  }
+  return { options, given };
+}
+
+async function loadDataset(spec: string, seed: number, imports: { options: ImportOptions; given: readonly string[] }): Promise<Dataset> {
+  const builtin = getBuiltin(spec);
+  try {
+    if (builtin) {
+      if (imports.given.length) throw new UserError(`${imports.given.join(', ')} ${imports.given.length === 1 ? 'is' : 'are'} only for data files, not the built-in dataset '${spec}'`);
+      return await builtin.load({ seed });
+    }
+    if (!existsSync(spec)) throw new UserError(`dataset "${spec}" is neither a built-in dataset (see layerloom data list) nor a file or folder`);
+    return await loadDatasetFile(spec, imports.options);
+  } catch (e) {
+    if (e instanceof DataError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+/** Class labels must fit the classifier: 0 ≤ y < C (or ignore_index). */
+function checkLabels(doc: GraphDoc, ds: Dataset, shaped: ReturnType<typeof inferShapes>): void {
+  for (const id of shaped.order) {
+    const info = shaped.info.get(id);
+    if (info?.kind !== 'CrossEntropyLoss' || info.inputs.target) continue;
+    const c = info.inputs.input!.shape.at(-1) as number;
+    const ignore = info.params.ignore_index as number;
+    const tnames = Object.keys(ds.targets);
+    const y = ds.arrays[tnames.includes(id) ? id : tnames[0]!];
+    if (!y) continue;
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (v !== ignore && (v < 0 || v >= c || !Number.isInteger(v)))
+        throw new UserError(
+          `dataset '${ds.info.name}', sample ${Math.floor(i / Math.max(1, y.length / ds.size))}: label ${v} is out of range for ${id}, which scores ${c} classes (labels 0 to ${c - 1})`,
+        );
+    }
+  }
+  void doc;
+}
+
+function bar(e: StepEvent): string {
+  const width = 24;
+  const done = Math.round((e.step / e.totalSteps) * width);
+  const acc = e.metrics[Object.keys(e.metrics).find((k) => k.endsWith('.accuracy')) ?? ''];
+  const { d_loss: dLoss, g_loss: gLoss } = e.metrics;
+  const loss = dLoss !== undefined ? `D loss ${dLoss.toFixed(4)}  G loss ${gLoss?.toFixed(4) ?? '–'}` : `loss ${e.loss.toFixed(4)}`;
+  const eta = e.etaSec < 60 ? `${Math.round(e.etaSec)}s` : `${Math.floor(e.etaSec / 60)}m${Math.round(e.etaSec % 60)}s`;
+  return `epoch ${e.epoch} [${'█'.repeat(done)}${'·'.repeat(width - done)}] step ${e.step}/${e.totalSteps}  ${loss}${acc !== undefined ? `  acc ${(acc * 100).toFixed(1)}%` : ''}  ${Math.round(e.samplesPerSec).toLocaleString('en-US')} samples/s  ETA ${eta}`;
+}
+
+export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
+  if (!a.file) throw new UserError('train needs a graph file, e.g. layerloom train model.json --dataset spirals');
+  const doc = await loadGraphFile(io, a.file);
+  const t = docTraining(doc);
+  const pick = <T>(flag: T | undefined, key: string, fallback: T): T => (flag !== undefined ? flag : t[key] !== undefined ? (t[key] as T) : fallback);
+
+  const seed = pick(num('seed', a.seed, { int: true, min: 0 }), 'seed', 0);
+  const optimizerName = pick(a.optimizer, 'optimizer', 'adam').toLowerCase();
+  const kind = OPTIMIZERS[optimizerName];
+  if (!kind) throw new UserError(`--optimizer must be one of ${Object.keys(OPTIMIZERS).join(', ')}, not "${optimizerName}"`);
+  const lr = pick(num('lr', a.lr, { min: 0, exclusiveMin: true }), 'lr', kind === 'SGD' ? 0.01 : 0.001);
+  const momentum = pick(num('momentum', a.momentum, { min: 0, max: 1 }), 'momentum', undefined as number | undefined);
+  const weightDecay = pick(num('weight-decay', a.weightDecay, { min: 0 }), 'weight_decay', undefined as number | undefined);
+  const clipNorm = pick(num('clip-norm', a.clipNorm, { min: 0, exclusiveMin: true }), 'clip_norm', undefined as number | undefined);
+  const batchSize = pick(num('batch-size', a.batchSize, { int: true, min: 1 }), 'batch_size', 32);
+  const steps = num('steps', a.steps, { int: true, min: 1 }) ?? (a.epochs === undefined ? (t.steps as number | undefined) : undefined);
+  const epochs = pick(num('epochs', a.epochs, { int: true, min: 1 }), 'epochs', 10);
+  const valSplit = pick(num('val-split', a.valSplit, { min: 0, max: 0.9 }), 'val_split', 0.2);
+  const backendName = pick(a.backend, 'backend', 'native');
+  if (backendName !== 'native' && backendName !== 'wasm') throw new UserError(`--backend must be native or wasm here, not "${backendName}"`);
+  const datasetSpec = a.dataset ?? (t.dataset as string | undefined);
+  const imports = importOptions(a);
+  if (!datasetSpec) throw new UserError('train needs a dataset: --dataset NAME|PATH, or "dataset" in the graph\'s training section');
+
+  const shaped = inferShapes(doc);
+  if (hasErrors(shaped.diagnostics)) {
+    const errors = shaped.diagnostics.filter((d) => d.severity === 'error');
+    io.err(`layerloom: ${a.file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was trained:\n`);
+    for (const d of errors) io.err(`  ${d.code} ${d.node ? `${d.node}${d.port ? `.${d.port}` : ''}: ` : ''}${d.message}\n`);
+    return EXIT.diagnostics;
+  }
+  let gan: GanGraph | undefined;
+  try {
+    gan = findGan(shaped);
+  } catch (e) {
+    if (e instanceof TrainConfigError) throw new UserError(e.message, EXIT.diagnostics);
+    throw e;
+  }
+  if (!gan && ![...shaped.info.values()].some((i) => i.kind.endsWith('Loss'))) throw new UserError(`${a.file} has no loss layer to train (add CrossEntropyLoss, MSELoss or BCEWithLogitsLoss)`, EXIT.diagnostics);
+
+  let ds = await loadDataset(datasetSpec, seed, imports);
+  // CSV features are standardised with statistics of the training rows (the same split the trainer makes).
+  let normalization: { mean: number[]; std: number[] } | undefined;
+  if (isCsvDataset(ds)) {
+    const split = splitIndices(ds.size, { val: valSplit, test: 0 }, seed);
+    const r = standardizeCsv(ds, split.train);
+    ds = r.dataset;
+    normalization = { mean: Array.from(r.stats.mean), std: Array.from(r.stats.std) };
+  }
+  const mismatch = bindDataset(shaped, ds);
+  if (mismatch.length) throw new UserError(mismatch.map((d) => d.message).join('\n'));
+  checkLabels(doc, ds, shaped);
+
+  let resume: ConstructorParameters<typeof Trainer>[4];
+  if (a.resume) resume = await readCheckpoint(join(a.resume, 'checkpoint'));
+
+  const optParams: Record<string, RawParamValue> = { lr };
+  if (momentum !== undefined) optParams.momentum = momentum;
+  if (weightDecay !== undefined) optParams.weight_decay = weightDecay;
+  // GANs train more stably with less momentum in Adam (Radford et al., DCGAN): beta1 0.5 unless set.
+  const adam = kind === 'Adam' || kind === 'AdamW';
+  const beta1 = adam ? (pick(undefined, 'beta1', gan ? 0.5 : undefined) as number | undefined) : undefined;
+  if (beta1 !== undefined) optParams.beta1 = beta1;
+  let trainer: Trainer | GanTrainer;
+  try {
+    const common = {
+      batchSize,
+      optimizer: { kind, params: optParams },
+      lr,
+      seed,
+      shuffle: !pick(a.noShuffle, 'no_shuffle', false),
+      ...(steps !== undefined ? { steps } : { epochs }),
+      ...(clipNorm !== undefined ? { clipNorm } : {}),
+    };
+    const backend = nodeBackend(backendName);
+    trainer = gan
+      ? new GanTrainer(shaped, ds, backend, { ...common, ...(t.n_critic !== undefined ? { nCritic: t.n_critic as number } : {}) }, resume)
+      : new Trainer(shaped, ds, backend, { ...common, valSplit }, resume);
+  } catch (e) {
+    if (e instanceof TrainSetupError || e instanceof DataError || e instanceof TrainConfigError) throw new UserError(e.message);
+    throw e;
+  }
+
+  if (a.out) await prepareOut(a.out);
+  const lines: string[] = [];
+  const log = (o: object) => {
+    const line = JSON.stringify(o);
+    lines.push(line);
+    if (a.json) io.out(`${line}\n`);
+  };
+  if (!a.json)
+    io.out(
+      `training ${doc.name}${gan ? ` adversarially (generator ${gan.noise.join(', ')} → ${gan.sample.node}, Discriminator ${gan.discriminator})` : ''} on '${ds.info.name}' (${trainer.trainSamples} training samples, batch ${trainer.batch}) with ${kind}${beta1 !== undefined ? ` (beta1 ${beta1})` : ''}, lr ${lr}, on ${backendName}\n`,
+    );
+  const result = await trainer.run({
+    onStep: (e) => {
+      log({ type: 'step', epoch: e.epoch, step: e.step, loss: e.loss, ...e.metrics, lr: e.lr, samples_per_s: e.samplesPerSec, eta_s: e.etaSec });
+      if (!a.json && io.isTTY) io.out(`\r${bar(e)}`);
+    },
+    onEpoch: (e: EpochEvent) => {
+      log({
+        type: 'epoch',
+        epoch: e.epoch,
+        step: e.step,
+        loss: e.loss,
+        ...e.metrics,
+        ...(e.val ? { val_loss: e.val.loss, ...Object.fromEntries(Object.entries(e.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}),
+        seconds: e.seconds,
+      });
+      if (!a.json) {
+        const metrics = Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
+        const val = e.val ? `  |  val loss ${e.val.loss.toFixed(4)}  ${Object.entries(e.val.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}` : '';
+        io.out(`${io.isTTY ? '\r\x1b[2K' : ''}epoch ${e.epoch}: loss ${e.loss.toFixed(4)}  ${metrics}${val}  (${e.seconds.toFixed(2)} s)\n`);
+      }
+    },
+  });
+  if (result.status === 'diverged') {
+    io.err(`layerloom: ${result.message}\n`);
+  }
+  if (a.out) {
+    const r = exportGraph(doc, { seed, weights: result.weights });
+    // A GAN's model.onnx is its generator (noise → samples); weights.safetensors keeps both players.
+    const model = gan ? exportGraph(generatorDoc(doc, gan), { seed, weights: result.weights }) : r;
+    if (!r.ok || !model.ok) throw new Error('export after training failed');
+    const checkpointTensors = [
+      ...[...result.weights].map(([name, data]) => ({ name, dtype: 'F32' as const, shape: shapeOf(trainer, name), data })),
+      ...[...result.state].map(([name, data]) => ({ name, dtype: 'F32' as const, shape: shapeOf(trainer, name), data })),
+    ];
+    await writeFilesAtomically([
+      { path: join(a.out, 'metrics.jsonl'), data: `${lines.join('\n')}\n` },
+      { path: join(a.out, 'model.onnx'), data: model.onnx },
+      { path: join(a.out, 'weights.safetensors'), data: r.safetensors },
+      { path: join(a.out, 'graph.json'), data: `${JSON.stringify(doc, null, 2)}\n` },
+      ...(normalization
+        ? [{ path: join(a.out, 'normalization.json'), data: `${JSON.stringify({ input: 'x', note: 'the model expects (x - mean) / std', ...normalization })}\n` }]
+        : []),
+      { path: join(a.out, 'checkpoint', 'state.safetensors'), data: encodeSafetensors(checkpointTensors, { step: String(result.steps) }) },
+      {
+        path: join(a.out, 'checkpoint', 'meta.json'),
+        data: `${JSON.stringify({ format: 'layerloom.checkpoint', version: 1, step: result.steps, epochs: result.epochs, optimizer: kind, lr, seed, graph: doc }, null, 2)}\n`,
+      },
+    ]);
+    if (!a.json) io.out(`wrote ${join(a.out, 'model.onnx')}, weights.safetensors, metrics.jsonl and checkpoint/\n`);
+  }
+  return result.status === 'diverged' ? EXIT.diagnostics : EXIT.ok;
+}
+
+function isCsvDataset(ds: Dataset): ds is CsvDataset {
+  return 'features' in ds && 'header' in ds;
+}
+
+function shapeOf(trainer: Trainer | GanTrainer, name: string): readonly number[] {
+  if (trainer instanceof GanTrainer) return (trainer.typeOf(name)?.shape ?? []) as readonly number[];
+  const w = trainer.program.weights.find((x) => x.name === name) ?? trainer.program.state.find((x) => x.name === name);
+  return (w?.type.shape ?? []) as readonly number[];
+}
+
+/** The GAN's generator as a graph of its own (the Discriminator left out): what model.onnx holds. */
+function generatorDoc(doc: GraphDoc, gan: GanGraph): GraphDoc {
+  const keep = new Set(gan.generator);
+  return { ...doc, nodes: doc.nodes.filter((n) => keep.has(n.id)), edges: doc.edges.filter((e) => keep.has(e.from.node) && keep.has(e.to.node)) };
+}
+
+async function prepareOut(dir: string): Promise<void> {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UserError(`--out ${dir} is a file, not a folder`);
+  await mkdir(join(dir, 'checkpoint'), { recursive: true });
+}
+
+async function readCheckpoint(dir: string): Promise<{ weights: Map<string, Float32Array>; state: Map<string, Float32Array>; step: number }> {
+  let meta: { format?: string; step?: number };
+  let bytes: Uint8Array;
+  try {
+    meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
+    bytes = await readFile(join(dir, 'state.safetensors'));
+  } catch (e) {
+    throw new UserError(e instanceof SyntaxError ? `cannot resume: ${join(dir, 'meta.json')} is not valid JSON` : `cannot resume: ${describeReadError(dir, e)}`);
+  }
+  if (meta.format !== 'layerloom.checkpoint' || typeof meta.step !== 'number') throw new UserError(`cannot resume: ${dir} is not a Layerloom checkpoint`);
+  const weights = new Map<string, Float32Array>();
+  const state = new Map<string, Float32Array>();
+  for (const t of decodeSafetensors(bytes)) {
+    const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data, Number);
+    (t.name.startsWith('state:') ? state : weights).set(t.name, data);
+  }
+  return { weights, state, step: meta.step };
+}
+

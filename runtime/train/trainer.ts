@@ -1,0 +1,352 @@
+/**
+ * The Trainer: runs the generated train-step graph on onnxruntime, epoch after epoch, over a dataset.
+ * Weights, optimizer state and buffers stay onnxruntime tensors between steps (each step's outputs are the
+ * next step's inputs). It emits events for progress bars and plots, supports pause/resume/stop, is
+ * deterministic for a seed, and stops on a NaN/Inf loss keeping the last good weights.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import {
+  buildEvalStep,
+  buildTrainStep,
+  initWeights,
+  LOSS_OUTPUT,
+  LR_INPUT,
+  Rng,
+  STEP_INPUT,
+  type EvalProgram,
+  type OptimizerChoice,
+  type ShapedGraph,
+  type TensorType,
+  type TrainProgram,
+} from '../../graph-core';
+import { learningRateAt, type ScheduleSpec } from '../../graph-core/optimizers/schedules';
+import { encodeModel } from '../../exporters/onnx/encode';
+import { irToOnnx } from '../../exporters/onnx/from-ir';
+import { batches } from '../data/batches';
+import type { Dataset } from '../data/dataset';
+import { reshuffle, splitIndices } from '../data/split';
+import type { Backend } from './backend';
+
+export interface TrainConfig {
+  readonly epochs?: number;
+  /** Stop after this many optimizer steps (overrides epochs when both are given). */
+  readonly steps?: number;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerChoice;
+  readonly lr: number;
+  readonly schedule?: ScheduleSpec;
+  readonly clipNorm?: number;
+  readonly seed: number;
+  readonly shuffle?: boolean;
+  /** Fraction of the samples held out for validation (0: train on all). */
+  readonly valSplit: number;
+}
+
+export interface StepEvent {
+  readonly epoch: number;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly lr: number;
+  readonly samplesPerSec: number;
+  readonly etaSec: number;
+}
+
+export interface EpochEvent {
+  readonly epoch: number;
+  readonly step: number;
+  readonly loss: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly val?: { readonly loss: number; readonly metrics: Readonly<Record<string, number>> };
+  readonly seconds: number;
+}
+
+export interface TrainerEvents {
+  readonly onStep?: (e: StepEvent) => void;
+  readonly onEpoch?: (e: EpochEvent) => void;
+}
+
+export interface TrainResult {
+  readonly status: 'finished' | 'stopped' | 'diverged';
+  readonly message?: string;
+  readonly steps: number;
+  readonly epochs: number;
+  /** The last good weights and buffers, by weight name. */
+  readonly weights: Map<string, Float32Array>;
+  /** The optimizer state after the last good step, by state input name (`state:<weight>:<slot>`). */
+  readonly state: Map<string, Float32Array>;
+  readonly history: readonly EpochEvent[];
+}
+
+/** A wrong dataset/graph combination found before training starts: a message for a person. */
+export class TrainSetupError extends Error {}
+
+const metricKey = (output: string) => output.replace(/^metric:/, '');
+
+export class Trainer {
+  private paused: Promise<void> | null = null;
+  private resume: (() => void) | null = null;
+  private stopRequested = false;
+  readonly program: TrainProgram;
+  readonly evalProgram: EvalProgram;
+  private readonly split: { train: Int32Array; val?: Int32Array };
+
+  constructor(
+    readonly shaped: ShapedGraph,
+    readonly dataset: Dataset,
+    readonly backend: Backend,
+    readonly config: TrainConfig,
+    /** Resume from a checkpoint: weights (and buffers), optimizer state, and the steps already taken. */
+    private readonly resumeFrom?: { readonly weights: ReadonlyMap<string, Float32Array>; readonly state?: ReadonlyMap<string, Float32Array>; readonly step?: number },
+  ) {
+    const s = splitIndices(dataset.size, { val: config.valSplit, test: 0 }, config.seed);
+    this.split = { train: s.train, ...(s.val ? { val: s.val } : {}) };
+    this.batch = Math.min(config.batchSize, this.split.train.length);
+    const batch = this.batch;
+    this.program = buildTrainStep(shaped, { batch, optimizer: config.optimizer, ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}) });
+    this.evalProgram = buildEvalStep(shaped);
+    this.arrayFor = this.bindArrays();
+  }
+
+  private readonly arrayFor: ReadonlyMap<string, string>;
+  /** The fixed batch size of the train step (the configured one, or fewer when the data is smaller). */
+  readonly batch: number;
+
+  /** Maps each data input of the step to a dataset array: by name, else the single input `x` / target `y`. */
+  private bindArrays(): Map<string, string> {
+    const m = new Map<string, string>();
+    const ins = Object.keys(this.dataset.inputs);
+    const tgs = Object.keys(this.dataset.targets);
+    for (const d of this.program.dataInputs) {
+      const pool = d.source.kind === 'input' ? ins : tgs;
+      const name = pool.includes(d.source.node) ? d.source.node : pool.length === 1 ? pool[0]! : undefined;
+      if (!name)
+        throw new TrainSetupError(
+          d.source.kind === 'input'
+            ? `dataset '${this.dataset.info.name}' has inputs ${ins.join(', ')}; none matches Input ${d.source.node}`
+            : `dataset '${this.dataset.info.name}' has targets ${tgs.join(', ')}; none is named after loss ${d.source.node}`,
+        );
+      m.set(d.name, name);
+    }
+    return m;
+  }
+
+  pause(): void {
+    if (!this.paused) this.paused = new Promise((r) => (this.resume = r));
+  }
+
+  unpause(): void {
+    this.resume?.();
+    this.paused = null;
+    this.resume = null;
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.unpause();
+  }
+
+  get trainSamples(): number {
+    return this.split.train.length;
+  }
+
+  async run(events: TrainerEvents = {}): Promise<TrainResult> {
+    const { ort } = this.backend;
+    const p = this.program;
+    const bytes = encodeModel(irToOnnx(p.graph, { name: 'train_step', weights: new Map(), paramsAsInputs: true }));
+    const session = await ort.InferenceSession.create(bytes, this.sessionOptions(p.graph.outputs.map((o) => o.name)));
+    const evalBytes = encodeModel(irToOnnx(this.evalProgram.graph, { name: 'eval_step', weights: new Map(), paramsAsInputs: true }));
+    const evalSession = this.split.val
+      ? await ort.InferenceSession.create(evalBytes, this.sessionOptions(this.evalProgram.graph.outputs.map((o) => o.name)))
+      : undefined;
+    try {
+      return await this.loop(session, evalSession, events);
+    } finally {
+      await session.release();
+      await evalSession?.release();
+    }
+  }
+
+  /**
+   * The backend's session options for a session with these outputs. A device output location (WebGPU's
+   * 'gpu-buffer') applies only to the outputs fed back into the next step (updated weights, optimizer state,
+   * buffers), so they stay on the device between steps; the loss and metrics are read every step and come
+   * back to the CPU. Backends without an output location (native, WASM) get their options unchanged.
+   */
+  private sessionOptions(outputs: readonly string[]): InferenceSession.SessionOptions {
+    const o = this.backend.sessionOptions;
+    const where = o.preferredOutputLocation;
+    if (typeof where !== 'string' || where === 'cpu') return o;
+    return { ...o, preferredOutputLocation: Object.fromEntries(outputs.map((n) => [n, this.program.updates.has(n) ? where : 'cpu'])) };
+  }
+
+  private float(type: TensorType, data: Float32Array): Tensor {
+    return new this.backend.ort.Tensor('float32', data, type.shape as number[]);
+  }
+
+  private async loop(session: InferenceSession, evalSession: InferenceSession | undefined, events: TrainerEvents): Promise<TrainResult> {
+    const { ort } = this.backend;
+    const cfg = this.config;
+    const p = this.program;
+    const batch = this.batch;
+    const init = initWeights(this.shaped, cfg.seed);
+    for (const [k, v] of this.resumeFrom?.weights ?? []) if (init.has(k)) init.set(k, v);
+
+    // The live state: every weight, optimizer slot and buffer as an onnxruntime tensor.
+    const live = new Map<string, Tensor>();
+    for (const w of p.weights) live.set(w.name, this.float(w.type, Float32Array.from(init.get(w.name)!)));
+    for (const s of p.state) {
+      const saved = this.resumeFrom?.state?.get(s.name);
+      live.set(s.name, this.float(s.type, saved ? Float32Array.from(saved) : new Float32Array(s.type.shape.reduce<number>((a, d) => a * (d as number), 1))));
+    }
+
+    const startStep = this.resumeFrom?.step ?? 0;
+    const stepsPerEpoch = Math.max(1, Math.floor(this.split.train.length / batch));
+    const totalSteps = startStep + (cfg.steps ?? stepsPerEpoch * (cfg.epochs ?? 1));
+    const firstEpoch = Math.floor(startStep / stepsPerEpoch) + 1;
+    const epochs = Math.ceil(totalSteps / stepsPerEpoch);
+    const history: EpochEvent[] = [];
+    let step = startStep;
+    let samples = 0;
+    const t0 = performance.now();
+    let status: TrainResult['status'] = 'finished';
+    let message: string | undefined;
+
+    outer: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = cfg.shuffle === false ? this.split.train : reshuffle(this.split.train, cfg.seed * 7919 + epoch);
+      let lossSum = 0;
+      let count = 0;
+      const metricSums: Record<string, number> = {};
+      // A resumed run continues mid-epoch: skip the batches the checkpoint already trained on.
+      let skip = epoch === firstEpoch ? startStep - (firstEpoch - 1) * stepsPerEpoch : 0;
+      for (const b of batches(this.dataset, order, batch, { dropLast: true })) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        if (this.paused) await this.paused;
+        if (this.stopRequested) {
+          status = 'stopped';
+          message = `stopped at step ${step}`;
+          break outer;
+        }
+        step++;
+        const lr = learningRateAt(cfg.lr, cfg.schedule ?? { kind: 'constant' }, step - 1);
+        const feeds: Record<string, Tensor> = {};
+        for (const d of p.dataInputs) {
+          const arr = b.arrays[this.arrayFor.get(d.name)!]!;
+          feeds[d.name] = arr instanceof BigInt64Array ? new ort.Tensor('int64', arr, d.type.shape as number[]) : new ort.Tensor('float32', arr, d.type.shape as number[]);
+        }
+        // Masks and noise depend only on (seed, step), so a resumed run draws what an uninterrupted one would.
+        const rng = new Rng(cfg.seed).fork(`feeds@${step}`);
+        for (const f of p.feeds) feeds[f.name] = this.float(f.type, generateFeed(f.spec, f.type, rng));
+        feeds[LR_INPUT] = new ort.Tensor('float32', Float32Array.of(lr), []);
+        feeds[STEP_INPUT] = new ort.Tensor('float32', Float32Array.of(step), []);
+        for (const [k, v] of live) feeds[k] = v;
+        const out = await session.run(feeds);
+        const loss = await scalar(out[LOSS_OUTPUT]!);
+        if (!Number.isFinite(loss)) {
+          status = 'diverged';
+          message = `the loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} at step ${step} (epoch ${epoch}); training stopped and the weights from step ${step - 1} were kept. Try a smaller learning rate or gradient clipping.`;
+          for (const t of Object.values(out)) disposeOnDevice(t);
+          break outer;
+        }
+        const metrics: Record<string, number> = {};
+        for (const m of p.metrics) metrics[metricKey(m)] = await scalar(out[m]!);
+        // The step's new values replace the old ones, which are freed when they live on a device (WebGPU).
+        for (const [outName, inName] of p.updates) {
+          disposeOnDevice(live.get(inName));
+          live.set(inName, out[outName]!);
+        }
+        lossSum += loss;
+        count++;
+        for (const [k, v] of Object.entries(metrics)) metricSums[k] = (metricSums[k] ?? 0) + v;
+        samples += batch;
+        const elapsed = (performance.now() - t0) / 1000;
+        events.onStep?.({
+          epoch,
+          step,
+          totalSteps,
+          loss,
+          metrics,
+          lr,
+          samplesPerSec: samples / Math.max(elapsed, 1e-9),
+          etaSec: (elapsed / (step - startStep)) * (totalSteps - step),
+        });
+        if (step >= totalSteps) break;
+      }
+      const mean: Record<string, number> = {};
+      for (const [k, v] of Object.entries(metricSums)) mean[k] = v / Math.max(1, count);
+      const val = evalSession && this.split.val ? await this.evaluate(evalSession, live, this.split.val) : undefined;
+      const e: EpochEvent = { epoch, step, loss: lossSum / Math.max(1, count), metrics: mean, ...(val ? { val } : {}), seconds: (performance.now() - epochStart) / 1000 };
+      history.push(e);
+      events.onEpoch?.(e);
+      if (step >= totalSteps) break;
+    }
+
+    // Reading a device tensor copies it to the CPU but keeps its device buffer: free those once read.
+    const onDevice = [...live.values()].filter(isOnDevice);
+    const weights = new Map<string, Float32Array>();
+    for (const w of p.weights) weights.set(w.name, Float32Array.from((await live.get(w.name)!.getData()) as Float32Array));
+    const state = new Map<string, Float32Array>();
+    for (const s of p.state) state.set(s.name, Float32Array.from((await live.get(s.name)!.getData()) as Float32Array));
+    for (const t of onDevice) t.dispose();
+    return { status, ...(message ? { message } : {}), steps: status === 'diverged' ? step - 1 : step, epochs: history.length, weights, state, history };
+  }
+
+  /** Loss and metrics over `indices`, weighted by batch size (the eval step takes any batch size). */
+  async evaluate(session: InferenceSession, live: ReadonlyMap<string, Tensor>, indices: Int32Array): Promise<{ loss: number; metrics: Record<string, number> }> {
+    const { ort } = this.backend;
+    const ep = this.evalProgram;
+    let n = 0;
+    let loss = 0;
+    const sums: Record<string, number> = {};
+    const needed = new Set(ep.graph.params.map((x) => x.name));
+    for (const b of batches(this.dataset, indices, 256)) {
+      const feeds: Record<string, Tensor> = {};
+      for (const d of ep.dataInputs) {
+        const name = this.arrayFor.get(d.name)!;
+        const arr = b.arrays[name]!;
+        const shape = b.shapes[name]!;
+        feeds[d.name] = arr instanceof BigInt64Array ? new ort.Tensor('int64', arr, [...shape]) : new ort.Tensor('float32', arr, [...shape]);
+      }
+      for (const [k, v] of live) if (needed.has(k)) feeds[k] = v;
+      const out = await session.run(feeds);
+      loss += (await scalar(out[LOSS_OUTPUT]!)) * b.real;
+      for (const m of ep.metrics) sums[metricKey(m)] = (sums[metricKey(m)] ?? 0) + (await scalar(out[m]!)) * b.real;
+      n += b.real;
+    }
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(sums)) metrics[k] = v / Math.max(1, n);
+    return { loss: loss / Math.max(1, n), metrics };
+  }
+}
+
+/** The single value of a loss or metric output, wherever the tensor lives. */
+async function scalar(t: Tensor): Promise<number> {
+  return ((await t.getData()) as Float32Array)[0]!;
+}
+
+/** Whether a tensor lives in device memory (a WebGPU buffer) that must be freed explicitly. */
+function isOnDevice(t: Tensor): boolean {
+  return t.location !== 'cpu' && t.location !== 'cpu-pinned' && t.location !== 'none';
+}
+
+/** Frees a tensor held in device memory; CPU tensors are left to the garbage collector. */
+function disposeOnDevice(t: Tensor | undefined): void {
+  if (t && isOnDevice(t)) t.dispose();
+}
+
+/** Generates one runtime-fed input from the seeded generator. */
+export function generateFeed(spec: TrainProgram['feeds'][number]['spec'], type: TensorType, rng: Rng): Float32Array {
+  const n = type.shape.reduce<number>((a, d) => a * (d as number), 1);
+  const data = new Float32Array(n);
+  if (spec.kind === 'dropout') {
+    const keep = 1 - spec.p;
+    const scale = keep > 0 ? 1 / keep : 0;
+    for (let i = 0; i < n; i++) data[i] = rng.next() < keep ? scale : 0;
+  } else if (spec.kind === 'normal') for (let i = 0; i < n; i++) data[i] = rng.normal();
+  return data;
+}
