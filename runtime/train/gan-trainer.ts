@@ -17,6 +17,7 @@ import { batches } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { reshuffle } from '../data/split';
 import type { Backend } from './backend';
+import { disposeOnDevice, metricKey, scalar, sessionOptionsFor } from './tensors';
 import { generateFeed, TrainSetupError, type EpochEvent, type StepEvent, type TrainerEvents, type TrainResult } from './trainer';
 
 export interface GanTrainConfig {
@@ -52,7 +53,6 @@ export interface GanTrainerEvents extends TrainerEvents {
   readonly onSamples?: (e: SampleEvent) => void;
 }
 
-const metricKey = (output: string) => output.replace(/^metric:/, '');
 const numel = (t: TensorType) => t.shape.reduce<number>((a, d) => a * (d as number), 1);
 
 export class GanTrainer {
@@ -131,7 +131,7 @@ export class GanTrainer {
     const open = (p: { graph: TrainProgram['graph'] }, name: string, updates: ReadonlyMap<string, string>) =>
       ort.InferenceSession.create(
         encodeModel(irToOnnx(p.graph, { name, weights: new Map(), paramsAsInputs: true })),
-        this.sessionOptions(p.graph.outputs.map((o) => o.name), updates),
+        sessionOptionsFor(this.backend, p.graph.outputs.map((o) => o.name), updates),
       );
     const sessions: InferenceSession[] = [];
     try {
@@ -147,13 +147,7 @@ export class GanTrainer {
     }
   }
 
-  /** As the Trainer's: a device output location (WebGPU) only for the values fed back into the next step. */
-  private sessionOptions(outputs: readonly string[], updates: ReadonlyMap<string, string>): InferenceSession.SessionOptions {
-    const o = this.backend.sessionOptions;
-    const where = o.preferredOutputLocation;
-    if (typeof where !== 'string' || where === 'cpu') return o;
-    return { ...o, preferredOutputLocation: Object.fromEntries(outputs.map((n) => [n, updates.has(n) ? where : 'cpu'])) };
-  }
+
 
   private float(type: TensorType, data: Float32Array): Tensor {
     return new this.backend.ort.Tensor('float32', data, type.shape as number[]);
@@ -242,7 +236,7 @@ export class GanTrainer {
         for (const m of d.metrics) stepMetrics[metricKey(m)] = await scalar(dOut[m] as Tensor);
         let finite = Number.isFinite(dLoss);
         if (finite) apply(d, dOut);
-        else disposeAll(Object.values(dOut) as Tensor[]);
+        else disposeOnDevice(...Object.values(dOut) as Tensor[]);
         // The generator steps after every n_critic-th Discriminator step.
         if (finite && step % this.nCritic === 0) {
           const gOut = await this.step(gSession, g, live, { rng: rng.fork(`feeds@${step}/g`), lr, t: step / this.nCritic });
@@ -250,7 +244,7 @@ export class GanTrainer {
           for (const m of g.metrics) stepMetrics[metricKey(m)] = await scalar(gOut[m] as Tensor);
           finite = Number.isFinite(lastG);
           if (finite) apply(g, gOut);
-          else disposeAll(Object.values(gOut) as Tensor[]);
+          else disposeOnDevice(...Object.values(gOut) as Tensor[]);
         }
         const metrics: Record<string, number> = { [GAN_METRICS.dLoss]: dLoss, ...(lastG !== undefined ? { [GAN_METRICS.gLoss]: lastG } : {}), ...stepMetrics };
         if (!finite) {
@@ -259,11 +253,11 @@ export class GanTrainer {
           message = `the ${Number.isFinite(dLoss) ? 'generator' : 'Discriminator'} loss became ${Number.isNaN(bad) ? 'NaN' : 'infinite'} at step ${step} (epoch ${epoch}); training stopped and the weights from step ${step - 1} were kept. Try a smaller learning rate or gradient clipping.`;
           // Back to the weights before this step; the values this step made are dropped.
           const keep = new Set(before.values());
-          disposeAll([...live.values()].filter((t) => !keep.has(t)));
+          disposeOnDevice(...[...live.values()].filter((t) => !keep.has(t)));
           live = before;
           break outer;
         }
-        disposeAll(replaced);
+        disposeOnDevice(...replaced);
         const loss = dLoss + (lastG ?? 0);
         lossSum += loss;
         count++;
@@ -300,7 +294,7 @@ export class GanTrainer {
     for (const name of weightTypes.keys()) weights.set(name, Float32Array.from((await live.get(name)!.getData()) as Float32Array));
     const state = new Map<string, Float32Array>();
     for (const s of stateSpecs) state.set(s.name, Float32Array.from((await live.get(s.name)!.getData()) as Float32Array));
-    disposeAll([...live.values()]);
+    disposeOnDevice(...live.values());
     return { status, ...(message ? { message } : {}), steps: status === 'diverged' ? step - 1 : step, epochs: history.length, weights, state, history };
   }
 
@@ -339,16 +333,7 @@ export async function generate(
   const out = (await session.run(feeds))[program.output] as Tensor;
   const data = Float32Array.from((await out.getData()) as Float32Array);
   const shape = [...out.dims];
-  disposeAll([out]);
+  disposeOnDevice(out);
   return { shape, data };
 }
 
-/** The single value of a loss or metric output, wherever the tensor lives. */
-async function scalar(t: Tensor): Promise<number> {
-  return ((await t.getData()) as Float32Array)[0]!;
-}
-
-/** Frees tensors held in device memory (WebGPU buffers); CPU tensors are left to the garbage collector. */
-function disposeAll(ts: readonly Tensor[]): void {
-  for (const t of ts) if (t.location !== 'cpu' && t.location !== 'cpu-pinned' && t.location !== 'none') t.dispose();
-}

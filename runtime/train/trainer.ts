@@ -26,6 +26,7 @@ import { batches } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { reshuffle, splitIndices } from '../data/split';
 import type { Backend } from './backend';
+import { disposeOnDevice, isOnDevice, metricKey, scalar, sessionOptionsFor } from './tensors';
 
 export interface TrainConfig {
   readonly epochs?: number;
@@ -82,7 +83,6 @@ export interface TrainResult {
 /** A wrong dataset/graph combination found before training starts: a message for a person. */
 export class TrainSetupError extends Error {}
 
-const metricKey = (output: string) => output.replace(/^metric:/, '');
 
 export class Trainer {
   private paused: Promise<void> | null = null;
@@ -155,10 +155,10 @@ export class Trainer {
     const { ort } = this.backend;
     const p = this.program;
     const bytes = encodeModel(irToOnnx(p.graph, { name: 'train_step', weights: new Map(), paramsAsInputs: true }));
-    const session = await ort.InferenceSession.create(bytes, this.sessionOptions(p.graph.outputs.map((o) => o.name)));
+    const session = await ort.InferenceSession.create(bytes, sessionOptionsFor(this.backend, p.graph.outputs.map((o) => o.name), p.updates));
     const evalBytes = encodeModel(irToOnnx(this.evalProgram.graph, { name: 'eval_step', weights: new Map(), paramsAsInputs: true }));
     const evalSession = this.split.val
-      ? await ort.InferenceSession.create(evalBytes, this.sessionOptions(this.evalProgram.graph.outputs.map((o) => o.name)))
+      ? await ort.InferenceSession.create(evalBytes, sessionOptionsFor(this.backend, this.evalProgram.graph.outputs.map((o) => o.name), p.updates))
       : undefined;
     try {
       return await this.loop(session, evalSession, events);
@@ -166,19 +166,6 @@ export class Trainer {
       await session.release();
       await evalSession?.release();
     }
-  }
-
-  /**
-   * The backend's session options for a session with these outputs. A device output location (WebGPU's
-   * 'gpu-buffer') applies only to the outputs fed back into the next step (updated weights, optimizer state,
-   * buffers), so they stay on the device between steps; the loss and metrics are read every step and come
-   * back to the CPU. Backends without an output location (native, WASM) get their options unchanged.
-   */
-  private sessionOptions(outputs: readonly string[]): InferenceSession.SessionOptions {
-    const o = this.backend.sessionOptions;
-    const where = o.preferredOutputLocation;
-    if (typeof where !== 'string' || where === 'cpu') return o;
-    return { ...o, preferredOutputLocation: Object.fromEntries(outputs.map((n) => [n, this.program.updates.has(n) ? where : 'cpu'])) };
   }
 
   private float(type: TensorType, data: Float32Array): Tensor {
@@ -322,21 +309,6 @@ export class Trainer {
     for (const [k, v] of Object.entries(sums)) metrics[k] = v / Math.max(1, n);
     return { loss: loss / Math.max(1, n), metrics };
   }
-}
-
-/** The single value of a loss or metric output, wherever the tensor lives. */
-async function scalar(t: Tensor): Promise<number> {
-  return ((await t.getData()) as Float32Array)[0]!;
-}
-
-/** Whether a tensor lives in device memory (a WebGPU buffer) that must be freed explicitly. */
-function isOnDevice(t: Tensor): boolean {
-  return t.location !== 'cpu' && t.location !== 'cpu-pinned' && t.location !== 'none';
-}
-
-/** Frees a tensor held in device memory; CPU tensors are left to the garbage collector. */
-function disposeOnDevice(t: Tensor | undefined): void {
-  if (t && isOnDevice(t)) t.dispose();
 }
 
 /** Generates one runtime-fed input from the seeded generator. */
