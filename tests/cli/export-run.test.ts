@@ -127,6 +127,22 @@ describe('layerloom run', () => {
     expect(text.out).toMatch(/^act \[1, 2\] float32\n {2}\[-?\d/);
   });
 
+  it('reads a .npy input written by numpy (a batch of samples)', async () => {
+    const dir = tmp();
+    const g = join(dir, 'mlp.json');
+    writeFileSync(g, JSON.stringify(chain(node('x', 'Input', { shape: [3] }), node('fc', 'Linear', { out_features: 2 }))));
+    const npy = join(dir, 'x.npy');
+    const py = spawnSync(SYSTEM_PYTHON, ['-c', 'import numpy as np, sys; np.save(sys.argv[1], np.array([[0.5, -1, 2], [1, 1, 1]], dtype=np.float64))', npy]);
+    expect(py.status).toBe(0);
+    const fromNpy = await run('run', g, '--input', npy, '--json', '--seed', '3');
+    expect(fromNpy.err).toBe('');
+    writeFileSync(join(dir, 'x.json'), JSON.stringify([[0.5, -1, 2], [1, 1, 1]]));
+    const fromJson = await run('run', g, '--input', join(dir, 'x.json'), '--json', '--seed', '3');
+    const a = JSON.parse(fromNpy.out).outputs.fc;
+    expect(a.shape).toEqual([2, 2]);
+    expect(a).toEqual(JSON.parse(fromJson.out).outputs.fc);
+  });
+
   it('explains a wrong input shape, a missing file and a corrupt model in one line (exit 2)', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'x.json'), JSON.stringify([1, 2]));

@@ -103,7 +103,9 @@ export function parseNpy(where: string, bytes: Uint8Array): NpyArray {
   if (have < need) throw new DataError(`${where}: the array data is truncated (expected ${need} bytes, found ${have})`);
 
   // Copy into an aligned buffer (entries of a stored zip need not be aligned); hosts are little-endian.
-  const raw = bytes.slice(dataStart, dataStart + need);
+  // (A real copy: Node's Buffer.slice() would return a view into a shared pool whose .buffer starts elsewhere.)
+  const raw = new Uint8Array(need);
+  raw.set(bytes.subarray(dataStart, dataStart + need));
   let data: Float32Array | Int32Array;
   switch (descr) {
     case '<f4':

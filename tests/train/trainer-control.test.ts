@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { inferShapes, parseDocument } from '../../graph-core';
+import { getBuiltin } from '../../runtime/data/registry';
+import { nodeBackend } from '../../runtime/train/backend-node';
+import { Trainer, type TrainConfig } from '../../runtime/train/trainer';
+
+const doc = parseDocument(readFileSync(new URL('../../examples/spiral-mlp.json', import.meta.url), 'utf8')).doc!;
+const shaped = inferShapes(doc);
+const base: TrainConfig = { batchSize: 64, optimizer: { kind: 'Adam' }, lr: 0.01, seed: 3, valSplit: 0, steps: 30 };
+
+async function trainer(cfg: Partial<TrainConfig> = {}) {
+  const ds = await getBuiltin('spirals')!.load({ seed: 3 });
+  return new Trainer(shaped, ds, nodeBackend('native'), { ...base, ...cfg });
+}
+
+describe('Trainer control', () => {
+  it('pauses without taking steps, resumes where it was, and ends like an uninterrupted run', async () => {
+    const t = await trainer();
+    const seen: number[] = [];
+    let pausedAt = -1;
+    const run = t.run({
+      onStep: (e) => {
+        seen.push(e.step);
+        if (e.step === 10) {
+          t.pause();
+          pausedAt = e.step;
+        }
+      },
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(pausedAt).toBe(10);
+    expect(seen.at(-1)).toBe(10); // no step while paused
+    t.unpause();
+    const r = await run;
+    expect(r.status).toBe('finished');
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const straight = await (await trainer()).run();
+    for (const [name, w] of straight.weights) expect(Array.from(r.weights.get(name)!)).toEqual(Array.from(w));
+  });
+
+  it('stops on request, reporting the steps taken', async () => {
+    const t = await trainer();
+    const r = await t.run({ onStep: (e) => e.step === 7 && t.stop() });
+    expect(r.status).toBe('stopped');
+    expect(r.steps).toBe(7);
+    expect(r.message).toBe('stopped at step 7');
+  });
+
+  it('stops on a NaN/Inf loss with a message naming the step, keeping the last good (finite) weights', async () => {
+    const t = await trainer({ optimizer: { kind: 'SGD' }, lr: 1e6, steps: 200 });
+    const r = await t.run();
+    expect(r.status).toBe('diverged');
+    expect(r.message).toMatch(/^the loss became (NaN|infinite) at step (\d+) \(epoch \d+\); training stopped and the weights from step \d+ were kept/);
+    const bad = Number(/at step (\d+)/.exec(r.message!)![1]);
+    expect(r.steps).toBe(bad - 1);
+    for (const w of r.weights.values()) expect(w.every(Number.isFinite)).toBe(true);
+  });
+});
