@@ -10,6 +10,7 @@ import { hasErrors, inferShapes, TrainConfigError, type GraphDoc, type RawParamV
 import { findGan, type GanGraph } from '../../graph-core/train/gan-step';
 import { exportGraph } from '../../exporters/export-graph';
 import { decodeSafetensors, encodeSafetensors } from '../../exporters/safetensors';
+import { checkSchedule, scheduleKinds, type ScheduleSpec } from '../../graph-core/optimizers/schedules';
 import { bindDataset } from '../../runtime/data/bind';
 import { standardizeCsv, type CsvDataset } from '../../runtime/data/import/csv';
 import { splitIndices } from '../../runtime/data/split';
@@ -39,6 +40,10 @@ Trains the graph on a dataset with onnxruntime and reports progress. Flags overr
   --momentum M            SGD/RMSprop momentum
   --weight-decay W        weight decay
   --clip-norm C           clip gradients to this global norm
+  --schedule KIND         learning-rate schedule: constant (default), step or cosine (over the whole run)
+  --step-size N           step schedule: multiply the rate by --gamma (default 0.1) every N steps
+  --gamma G               step schedule: the factor
+  --warmup-steps N        ramp the rate up linearly over the first N steps
   --seed S                seed for weights, shuffling and dropout (same seed as export gives the same weights)
   --no-shuffle            keep the dataset order
   --val-split F           fraction held out for validation (default 0.2; 0 trains on every sample)
@@ -70,6 +75,10 @@ export interface TrainArgs {
   readonly momentum?: string;
   readonly weightDecay?: string;
   readonly clipNorm?: string;
+  readonly schedule?: string;
+  readonly stepSize?: string;
+  readonly gamma?: string;
+  readonly warmupSteps?: string;
   readonly seed?: string;
   readonly noShuffle?: boolean;
   readonly valSplit?: string;
@@ -203,6 +212,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   const momentum = pick(num('momentum', a.momentum, { min: 0, max: 1 }), 'momentum', undefined as number | undefined);
   const weightDecay = pick(num('weight-decay', a.weightDecay, { min: 0 }), 'weight_decay', undefined as number | undefined);
   const clipNorm = pick(num('clip-norm', a.clipNorm, { min: 0, exclusiveMin: true }), 'clip_norm', undefined as number | undefined);
+  const schedule = readSchedule(a, t.schedule);
   const batchSize = pick(num('batch-size', a.batchSize, { int: true, min: 1 }), 'batch_size', 32);
   const steps = num('steps', a.steps, { int: true, min: 1 }) ?? (a.epochs === undefined ? (t.steps as number | undefined) : undefined);
   const epochs = pick(num('epochs', a.epochs, { int: true, min: 1 }), 'epochs', 10);
@@ -262,6 +272,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
       shuffle: !pick(a.noShuffle, 'no_shuffle', false),
       ...(steps !== undefined ? { steps } : { epochs }),
       ...(clipNorm !== undefined ? { clipNorm } : {}),
+      ...(schedule ? { schedule } : {}),
     };
     const backend = nodeBackend(backendName);
     trainer = gan
@@ -334,6 +345,32 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     if (!a.json) io.out(`wrote ${join(a.out, 'model.onnx')}, weights.safetensors, metrics.jsonl and checkpoint/\n`);
   }
   return result.status === 'diverged' ? EXIT.diagnostics : EXIT.ok;
+}
+
+/**
+ * The learning-rate schedule from the flags, else from the graph's training section (a ScheduleSpec object).
+ * Cosine without T_max anneals over the whole run (filled in once the step count is known, by the trainer's
+ * caller: here T_max defaults to the number of steps given with --steps, or a large value for epochs).
+ */
+function readSchedule(a: TrainArgs, fromDoc: unknown): ScheduleSpec | undefined {
+  const warmup = num('warmup-steps', a.warmupSteps, { int: true, min: 0 });
+  let spec: ScheduleSpec | undefined;
+  if (a.schedule !== undefined) {
+    const steps = num('steps', a.steps, { int: true, min: 1 });
+    if (a.schedule === 'constant') spec = { kind: 'constant' };
+    else if (a.schedule === 'step') {
+      const stepSize = num('step-size', a.stepSize, { int: true, min: 1 });
+      if (stepSize === undefined) throw new UserError('--schedule step needs --step-size N');
+      spec = { kind: 'step', step_size: stepSize, gamma: num('gamma', a.gamma, { min: 0, exclusiveMin: true }) ?? 0.1 };
+    } else if (a.schedule === 'cosine') spec = { kind: 'cosine', T_max: steps ?? 10_000, eta_min: 0 };
+    else throw new UserError(`--schedule must be one of ${scheduleKinds.join(', ')}, not "${a.schedule}"`);
+  } else if (fromDoc !== undefined) spec = fromDoc as ScheduleSpec;
+  if (warmup !== undefined) spec = { ...(spec ?? { kind: 'constant' }), warmup_steps: warmup };
+  if (spec) {
+    const problems = typeof spec === 'object' && spec !== null && 'kind' in spec ? checkSchedule(spec) : ['it must be an object with a kind'];
+    if (problems.length) throw new UserError(`the learning-rate schedule is not valid: ${problems.join('; ')}`);
+  }
+  return spec;
 }
 
 function isCsvDataset(ds: Dataset): ds is CsvDataset {

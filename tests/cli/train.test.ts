@@ -73,6 +73,24 @@ describe('layerloom train', () => {
     init.forEach((t, i) => Array.from(t.data as Float32Array).forEach((v, k) => expect(Math.abs(v - (trained[i]!.data as Float32Array)[k]!)).toBeLessThan(1e-6)));
   });
 
+  it('follows a learning-rate schedule (step decay after a linear warm-up), passed to the step as an input', async () => {
+    const r = await run('train', spiralMlp, '--steps', '25', '--schedule', 'step', '--step-size', '10', '--gamma', '0.5', '--warmup-steps', '3', '--json');
+    expect(r.code).toBe(0);
+    const lrs = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.type === 'step')
+      .map((e) => e.lr as number);
+    // warm-up from lr/3 to lr over 3 steps (torch LinearLR's default start factor), then, as torch's
+    // SequentialLR does, the step schedule starts counting: ×0.5 every 10 steps
+    const expected = Array.from({ length: 25 }, (_, i) => 0.01 * (i < 3 ? 1 / 3 + ((2 / 3) * i) / 3 : 0.5 ** Math.floor((i - 3) / 10)));
+    lrs.forEach((lr, i) => expect(lr).toBeCloseTo(expected[i]!, 9));
+    const bad = await run('train', spiralMlp, '--steps', '2', '--schedule', 'exponential');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--schedule must be one of constant, step, cosine/);
+  });
+
   it('resumes from a checkpoint: 10 + 10 steps equal 20 steps', async () => {
     const full = join(tmp(), 'full');
     await run('train', spiralMlp, '--steps', '20', '--seed', '2', '--no-shuffle', '--val-split', '0', '--out', full, '--json');
