@@ -55,6 +55,16 @@ export const MatMul = defineOp({
       const r = v!.type.shape.length;
       return ir.transpose(v!, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]);
     };
-    return [ir.sumTo(ir.matmul(g!, swap(b)), a!.type.shape), ir.sumTo(ir.matmul(swap(a), g!), b!.type.shape)];
+    const as = a!.type.shape;
+    const bs = b!.type.shape;
+    // A weight [F, O] applied to activations [N, T, F]: fold the leading dims into one product
+    // [F, N·T]·[N·T, O] instead of a batched product followed by a sum over N.
+    if (bs.length === 2 && as.length > 2 && as.every((d) => typeof d === 'number')) {
+      const rows = (as as number[]).slice(0, -1).reduce((x, y) => x * y, 1);
+      const a2 = ir.reshape(a!, [rows, as[as.length - 1]!]);
+      const g2 = ir.reshape(g!, [rows, bs[1]!]);
+      return [ir.matmul(g!, swap(b)), ir.matmul(ir.transpose(a2, [1, 0]), g2)];
+    }
+    return [ir.sumTo(ir.matmul(g!, swap(b)), as), ir.sumTo(ir.matmul(swap(a), g!), bs)];
   },
 });

@@ -12,3 +12,10 @@ describe('gradient rules match finite differences', () => {
   it('Reshape', () => gradCheck('Reshape', [randTensor([2, 6], 8)], { shape: [3, 4] }));
   it('Transpose', () => gradCheck('Transpose', [randTensor([2, 3, 4], 9)], { perm: [2, 0, 1] }));
 });
+
+describe('MatMul gradient for a weight shared over leading dims', () => {
+  it('folds [N, T, F]·[F, O] into one product and still matches finite differences', () => {
+    gradCheck('MatMul', [randTensor([2, 3, 4], 11), randTensor([4, 5], 12)]);
+    gradCheck('MatMul', [randTensor([2, 2, 3, 4], 13), randTensor([4, 2], 14)]);
+  });
+});
