@@ -54,6 +54,36 @@ export class Rng {
     return this.nextU32() / 4294967296;
   }
 
+  /**
+   * Fills `out` with an inverted-dropout mask: each element is `scale` when the next uniform draw is below
+   * `keep`, else 0. Draws exactly the values a loop of next() would, but keeps the generator state in
+   * local variables, which makes it several times faster on the million-element masks of a Transformer step.
+   */
+  fillMask(out: Float32Array, keep: number, scale: number): void {
+    let a = this.a;
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    for (let i = 0; i < out.length; i++) {
+      const result = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
+      const t = (b << 9) >>> 0;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
+      a >>>= 0;
+      b >>>= 0;
+      c >>>= 0;
+      out[i] = result / 4294967296 < keep ? scale : 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();

@@ -318,7 +318,7 @@ export function generateFeed(spec: TrainProgram['feeds'][number]['spec'], type: 
   if (spec.kind === 'dropout') {
     const keep = 1 - spec.p;
     const scale = keep > 0 ? 1 / keep : 0;
-    for (let i = 0; i < n; i++) data[i] = rng.next() < keep ? scale : 0;
+    rng.fillMask(data, keep, scale);
   } else if (spec.kind === 'normal') for (let i = 0; i < n; i++) data[i] = rng.normal();
   return data;
 }
