@@ -35,5 +35,11 @@ export default tseslint.config(
   restrict(['runtime/**/*.ts'], [...ui, ...folders('renderer', 'electron', 'cli', 'templates')], 'runtime may import graph-core and exporters only.'),
   restrict(['templates/**/*.ts'], [...node, ...ui, ...ort, ...folders('exporters', 'runtime', 'renderer', 'electron', 'cli')], 'templates may import graph-core types only.'),
   restrict(['cli/**/*.ts'], [...ui, ...folders('renderer', 'electron')], 'the CLI may not import the renderer or Electron.'),
+  restrict(
+    ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    [...node, 'electron', ...folders('cli', 'bin', 'build', 'tests')],
+    'the renderer reaches the OS only through the Host interface: no Node, no Electron, no CLI code (electron/ipc-contract types are allowed).',
+  ),
+  restrict(['electron/**/*.ts'], [...ui.filter((m) => m !== 'electron'), ...folders('renderer/canvas', 'renderer/app', 'cli')], 'electron/ holds the main process and preload only.'),
   { files: ['cli/**/*.ts', 'bench/**/*.ts', 'build/**/*.ts'], rules: { 'no-console': 'off' } },
 );

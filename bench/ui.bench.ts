@@ -1,0 +1,233 @@
+/**
+ * `npm run bench:ui`: the editor's web build in Debian's Chromium (headless, software rendering).
+ *
+ * - time to interactive: from navigation start to the first frame after the app's first render;
+ * - a 500-node graph: pan and zoom frame rate at "fit view" (every node on screen), a node drag, and the
+ *   latency of an edit (re-inferring all shapes and repainting) from the Enter key to the painted frame.
+ *
+ * Targets from the issue: ≥ 50 fps, interactive within 1.5 s, an edit repainted within 50 ms. Prints
+ * figures and ratios; it is a measurement, not a test.
+ */
+import { chromium, type Page } from 'playwright-core';
+import { buildWebApp, CHROMIUM, CHROMIUM_ARGS, serve } from '../tests/e2e/editor/harness';
+
+const FPS_TARGET = 50;
+const TTI_TARGET_MS = 1500;
+const EDIT_TARGET_MS = 50;
+const NODES = 500;
+const VIEWPORT = { width: 1600, height: 1000 };
+
+/** A 500-node CNN: Input → (Conv2d 3×3 same-padding → BatchNorm2d → ReLU)…, laid out in a 20-column grid. */
+function benchGraph(n: number): object {
+  const block = [
+    { kind: 'Conv2d', params: { out_channels: 8, kernel_size: 3, padding: 1 } },
+    { kind: 'BatchNorm2d', params: {} },
+    { kind: 'ReLU', params: {} },
+  ];
+  const nodes = Array.from({ length: n }, (_, i) => {
+    const layer = i === 0 ? { kind: 'Input', params: { shape: [1, 28, 28] } } : block[(i - 1) % block.length]!;
+    return { id: `n${i}`, ...layer, position: { x: (i % 20) * 260, y: Math.floor(i / 20) * 180 } };
+  });
+  const edges = nodes.slice(1).map((node, i) => ({ id: `e${i + 1}`, from: { node: `n${i}` }, to: { node: node.id } }));
+  return { format: 'layerloom.graph', version: 1, name: `bench-${n}`, nodes, edges };
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+const f1 = (x: number) => x.toFixed(1);
+const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
+
+/** Records requestAnimationFrame timestamps in the page until `stop` is called. */
+const START_FRAMES = `(() => { window.__frames = []; window.__recording = true;
+  const tick = (t) => { if (!window.__recording) return; window.__frames.push(t); requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); })()`;
+const STOP_FRAMES = `(() => { window.__recording = false; return window.__frames; })()`;
+
+interface FrameStats {
+  readonly fps: number;
+  readonly p95Interval: number;
+  readonly longFrames: number;
+  readonly frames: number;
+}
+
+async function measureFrames(page: Page, gesture: () => Promise<void>): Promise<FrameStats> {
+  await page.evaluate(START_FRAMES);
+  await gesture();
+  const frames = (await page.evaluate(STOP_FRAMES)) as number[];
+  const intervals = frames.slice(1).map((t, i) => t - frames[i]!);
+  const elapsed = frames.at(-1)! - frames[0]!;
+  return { fps: (intervals.length / elapsed) * 1000, p95Interval: p95(intervals), longFrames: intervals.filter((d) => d > 25).length, frames: frames.length };
+}
+
+const printFrames = (what: string, s: FrameStats) =>
+  console.log(
+    `${what.padEnd(34)} ${f1(s.fps)} fps  p95 frame ${f1(s.p95Interval)} ms  ${s.longFrames} frames > 25 ms of ${s.frames}` +
+      `  → ${(s.fps / FPS_TARGET).toFixed(2)}× the ${FPS_TARGET} fps target: ${verdict(s.fps >= FPS_TARGET)}`,
+  );
+
+/** Marks the first frame after the palette and the canvas have rendered. */
+const TTI_PROBE = `(() => {
+  window.__tti = {};
+  const ready = () => document.querySelector('[data-testid="palette-item-Input"]') && document.querySelector('.react-flow__pane');
+  const done = () => { window.__tti.rendered = performance.now(); requestAnimationFrame(() => setTimeout(() => { window.__tti.frame = performance.now(); }, 0)); };
+  new MutationObserver((_, observer) => { if (ready()) { observer.disconnect(); done(); } }).observe(document, { childList: true, subtree: true });
+})()`;
+
+/** Types `value` into a parameter field and presses Enter; times the commit, the next frame and the paint. */
+const EDIT = (testId: string, value: string, probe: string) => `(async () => {
+  const el = document.querySelector('[data-testid="${testId}"]');
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, ${JSON.stringify(value)});
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const t0 = performance.now();
+  el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  const committed = performance.now() - t0;
+  await new Promise((r) => requestAnimationFrame(r));
+  const frame = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 0));
+  const painted = performance.now() - t0;
+  return { committed, frame, painted, label: document.querySelector('[data-testid="${probe}"]')?.textContent ?? '' };
+})()`;
+
+interface EditTiming {
+  readonly committed: number;
+  readonly frame: number;
+  readonly painted: number;
+  readonly label: string;
+}
+
+async function main(): Promise<void> {
+  const dir = await buildWebApp();
+  const { server, url } = await serve(dir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  console.log(`Chromium ${browser.version()} headless, ${CHROMIUM_ARGS.length} flags as in the e2e tests; node ${process.version}`);
+  try {
+    // ── time to interactive ──────────────────────────────────────────────────────────────
+    const tti: number[] = [];
+    const fcp: number[] = [];
+    for (let run = 0; run < 6; run++) {
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      await context.addInitScript(TTI_PROBE);
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.waitForFunction('window.__tti && window.__tti.frame !== undefined');
+      const t = (await page.evaluate(`({ frame: window.__tti.frame, fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN })`)) as {
+        frame: number;
+        fcp: number;
+      };
+      // It is interactive: a click on the palette adds a layer.
+      await page.getByTestId('palette-item-Input').click();
+      await page.getByTestId('node-input').waitFor();
+      if (run > 0) {
+        tti.push(t.frame);
+        fcp.push(t.fcp);
+      }
+      await context.close();
+    }
+    const ttiMedian = median(tti);
+    console.log(
+      `time to interactive (5 runs)       median ${f1(ttiMedian)} ms  max ${f1(Math.max(...tti))} ms` +
+        `  (first contentful paint ${f1(median(fcp))} ms)` +
+        `  → ${(ttiMedian / TTI_TARGET_MS).toFixed(2)}× the ${TTI_TARGET_MS} ms budget: ${verdict(ttiMedian <= TTI_TARGET_MS)}`,
+    );
+
+    // ── a 500-node graph ─────────────────────────────────────────────────────────────────
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(url);
+    await page.getByTestId('canvas').waitFor();
+    const text = JSON.stringify(benchGraph(NODES));
+    const loadMs = (await page.evaluate(`(async () => {
+      const data = new DataTransfer();
+      data.items.add(new File([${JSON.stringify(text)}], 'bench.json', { type: 'application/json' }));
+      const t0 = performance.now();
+      document.querySelector('[data-testid="app"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      const ready = () => document.querySelectorAll('.react-flow__node').length >= ${NODES} && document.querySelectorAll('.react-flow__edge').length >= ${NODES - 1};
+      while (!ready()) await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
+    })()`)) as number;
+    await page.waitForTimeout(500);
+    const zoom = (await page.evaluate(`document.querySelector('.react-flow__viewport').style.transform`)) as string;
+    console.log(`open a ${NODES}-node graph: ${f1(loadMs)} ms to all nodes and edges on screen (fit view: ${zoom})`);
+
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    const corner = { x: canvas.x + 12, y: canvas.y + 12 };
+    const centre = { x: canvas.x + canvas.width / 2, y: canvas.y + canvas.height / 2 };
+    printFrames(
+      'pan (drag the canvas), 500 nodes',
+      await measureFrames(page, async () => {
+        await page.mouse.move(corner.x, corner.y);
+        await page.mouse.down();
+        for (let i = 0; i < 3; i++) {
+          await page.mouse.move(corner.x + 300, corner.y + 200, { steps: 60 });
+          await page.mouse.move(corner.x, corner.y, { steps: 60 });
+        }
+        await page.mouse.up();
+      }),
+    );
+    printFrames(
+      'zoom (mouse wheel), 500 nodes',
+      await measureFrames(page, async () => {
+        await page.mouse.move(centre.x, centre.y);
+        for (let i = 0; i < 3; i++) {
+          for (let k = 0; k < 20; k++) await page.mouse.wheel(0, -60);
+          for (let k = 0; k < 20; k++) await page.mouse.wheel(0, 60);
+        }
+      }),
+    );
+
+    await page.keyboard.press('Shift+1');
+    await page.waitForTimeout(400);
+    await page.getByTestId('summary-row-n250').click();
+    await page.waitForTimeout(400);
+    const grip = (await page.getByTestId('node-n250').locator('.ll-node__kind').boundingBox())!;
+    printFrames(
+      'drag a node, 500 nodes (zoom 0.9)',
+      await measureFrames(page, async () => {
+        await page.mouse.move(grip.x + 10, grip.y + 5);
+        await page.mouse.down();
+        await page.mouse.move(grip.x + 250, grip.y + 120, { steps: 80 });
+        await page.mouse.move(grip.x + 10, grip.y + 5, { steps: 80 });
+        await page.mouse.up();
+      }),
+    );
+
+    // ── edit → re-infer → repaint ────────────────────────────────────────────────────────
+    /** Selects `node` from the summary (which zooms to it), then types values into one of its fields. */
+    const edits = async (
+      node: string,
+      testId: string,
+      values: readonly string[],
+      probe: string,
+      fit: boolean,
+    ): Promise<EditTiming[]> => {
+      await page.getByTestId(`summary-row-${node}`).click();
+      if (fit) await page.keyboard.press('Shift+1');
+      await page.getByTestId(testId).waitFor();
+      await page.waitForTimeout(400);
+      const out: EditTiming[] = [];
+      for (let i = 0; i < 12; i++) out.push((await page.evaluate(EDIT(testId, values[i % values.length]!, probe))) as EditTiming);
+      return out.slice(2);
+    };
+    const report = (what: string, runs: readonly EditTiming[], expect: string) => {
+      const painted = runs.map((r) => r.painted);
+      const changed = runs.every((r, i) => i === 0 || r.label !== runs[i - 1]!.label) && runs.some((r) => r.label.includes(expect));
+      console.log(
+        `${what.padEnd(46)} commit ${f1(median(runs.map((r) => r.committed)))} ms  next frame ${f1(median(runs.map((r) => r.frame)))} ms` +
+          `  painted median ${f1(median(painted))} ms  p95 ${f1(p95(painted))} ms${changed ? '' : '  (shapes did not change as expected!)'}` +
+          `  → ${(median(painted) / EDIT_TARGET_MS).toFixed(2)}× the ${EDIT_TARGET_MS} ms budget: ${verdict(median(painted) <= EDIT_TARGET_MS)}`,
+      );
+    };
+    // Changing the input size changes every shape in the graph (all 500 summary rows too).
+    const inputSizes = ['1, 32, 32', '1, 28, 28'];
+    report('edit Input shape, zoomed in (all shapes change)', await edits('n0', 'param-shape', inputSizes, 'summary-row-n499', false), '32, 32');
+    report('edit Input shape, whole graph in view', await edits('n0', 'param-shape', inputSizes, 'summary-row-n499', true), '32, 32');
+    // Changing one convolution changes its own and its neighbours' figures only.
+    report('edit one Conv2d, zoomed in (local change)', await edits('n250', 'param-out_channels', ['9', '8'], 'summary-row-n250', false), '9, 28');
+    await page.close();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await main();

@@ -1,0 +1,19 @@
+/** The editor, the view state and the host, provided once at the root and read by every panel. */
+import { createContext, useContext } from 'react';
+import type { Host } from '../host/host';
+import type { Editor } from '../store/editor';
+import type { Ui } from './ui-store';
+
+export interface AppServices {
+  readonly editor: Editor;
+  readonly ui: Ui;
+  readonly host: Host;
+}
+
+export const AppContext = createContext<AppServices | null>(null);
+
+export function useApp(): AppServices {
+  const services = useContext(AppContext);
+  if (!services) throw new Error('useApp must be used inside <AppContext.Provider>');
+  return services;
+}

@@ -1,0 +1,32 @@
+/** The bottom line: problems, the parameter total, and when the recovery copy was last written. */
+import { memo, useCallback } from 'react';
+import type { Analysis } from '../store/analysis';
+import { formatCount } from './format';
+import { useAnalysis } from './useAnalysis';
+import { useUiState } from './useUiState';
+import type { UiState } from './ui-store';
+
+const selectAutosaved = (s: UiState) => s.autosavedAt;
+
+export const StatusBar = memo(function StatusBar() {
+  const errors = useAnalysis(useCallback((a: Analysis) => a.errorCount, []));
+  const warnings = useAnalysis(useCallback((a: Analysis) => a.warningCount, []));
+  const params = useAnalysis(useCallback((a: Analysis) => a.summary.total_params, []));
+  const autosavedAt = useUiState(selectAutosaved);
+  return (
+    <footer className="ll-status" data-testid="status">
+      <span className={errors ? 'is-error' : 'is-ok'} data-testid="status-errors">
+        {errors === 0 ? '✓ no errors' : `${errors} error${errors === 1 ? '' : 's'}`}
+      </span>
+      {warnings > 0 && <span className="is-warning">{`${warnings} warning${warnings === 1 ? '' : 's'}`}</span>}
+      <span data-testid="status-params">{formatCount(params)} parameters</span>
+      <span className="ll-spacer" />
+      {autosavedAt !== null && (
+        <span className="ll-muted" data-testid="autosave-status">
+          Recovery copy saved {new Date(autosavedAt).toLocaleTimeString()}
+        </span>
+      )}
+      <span className="ll-muted">Press ? for shortcuts</span>
+    </footer>
+  );
+});

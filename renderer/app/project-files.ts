@@ -1,0 +1,169 @@
+/**
+ * New, Open, Save, Save As, Recent, dropped files, autosave and crash recovery, over the Host interface.
+ * A file that cannot be read never replaces the open document: its diagnostics are shown instead.
+ */
+import { castDraft } from 'immer';
+import type { ProjectFile } from '../host/host';
+import { isDirty } from '../store/editor';
+import { emptyProject, parseProject, projectFileName, serializeProject } from '../store/project-file';
+import type { AppServices } from './AppContext';
+
+export interface ProjectFiles {
+  newProject(): void;
+  open(): Promise<void>;
+  openRecent(location: string): Promise<void>;
+  openDropped(file: File): Promise<void>;
+  save(options?: { readonly saveAs?: boolean }): Promise<void>;
+  refreshRecent(): Promise<void>;
+  /** Looks for a recovery copy left by a previous session and offers it. */
+  checkRecovery(): Promise<void>;
+  restoreRecovery(): void;
+  discardRecovery(): Promise<void>;
+  /** Writes the recovery copy when there are unsaved changes it does not hold yet. */
+  autosave(): Promise<void>;
+}
+
+/** How often autosave runs. */
+export const AUTOSAVE_MS = 3000;
+
+export function createProjectFiles({ editor, ui, host }: AppServices, confirmDiscard: (question: string) => boolean): ProjectFiles {
+  let autosaved: unknown = null;
+
+  const fail = (what: string, e: unknown) => ui.toast(`${what}: ${e instanceof Error ? e.message : String(e)}`, 'error');
+
+  /** True when the open document may be replaced: nothing unsaved, or the user agrees to lose it. */
+  const mayReplace = () => !isDirty(editor.getState()) || confirmDiscard('Discard the unsaved changes to this project?');
+
+  /** Opens a file's text, or shows why it cannot be opened and leaves the current document alone. */
+  const openFile = (file: ProjectFile) => {
+    const parsed = parseProject(file.text);
+    if (!parsed.ok) {
+      ui.open({ kind: 'openError', title: `${file.name} could not be opened`, messages: parsed.diagnostics.map((d) => d.message) });
+      return;
+    }
+    editor.load(parsed.doc, { ...(file.location !== undefined ? { location: file.location } : {}), name: file.name });
+    for (const w of parsed.warnings) ui.toast(w);
+    void host.clearRecovery().catch(() => undefined);
+    autosaved = null;
+  };
+
+  const refreshRecent = async () => {
+    try {
+      const recent = await host.recentProjects();
+      ui.update((d) => {
+        d.recent = castDraft(recent);
+      });
+    } catch (e) {
+      fail('Could not read the recent projects', e);
+    }
+  };
+
+  return {
+    newProject() {
+      if (!mayReplace()) return;
+      editor.load(emptyProject(), { name: 'Untitled' });
+      void host.clearRecovery().catch(() => undefined);
+    },
+    async open() {
+      if (!mayReplace()) return;
+      try {
+        const file = await host.openProject();
+        if (file) openFile(file);
+      } catch (e) {
+        fail('Could not open the project', e);
+      }
+      await refreshRecent();
+    },
+    async openRecent(location) {
+      if (!mayReplace()) return;
+      try {
+        openFile(await host.openRecent(location));
+      } catch (e) {
+        fail('Could not open the recent project', e);
+      }
+      await refreshRecent();
+    },
+    async openDropped(file) {
+      if (/\.onnx$/i.test(file.name)) {
+        ui.toast(`${file.name}: opening ONNX models is not supported yet; drop a Layerloom project (.json).`, 'error');
+        return;
+      }
+      if (!mayReplace()) return;
+      try {
+        openFile(await host.readDroppedFile(file));
+      } catch (e) {
+        fail(`Could not read ${file.name}`, e);
+      }
+    },
+    async save({ saveAs = false } = {}) {
+      editor.commitPreview();
+      const { doc, file } = editor.getState();
+      const name = file.location === undefined ? projectFileName(doc.name) : file.name;
+      try {
+        const saved = await host.saveProject({ ...file, name, text: serializeProject(doc) }, { saveAs });
+        if (!saved) return;
+        // Only the state that was written counts as saved; edits made meanwhile stay unsaved.
+        if (editor.getState().doc === doc) editor.markSaved(saved);
+        await host.clearRecovery();
+        autosaved = null;
+        ui.toast(`Saved ${saved.name}`);
+      } catch (e) {
+        fail('Could not save the project', e);
+      }
+      await refreshRecent();
+    },
+    refreshRecent,
+    async checkRecovery() {
+      try {
+        const text = await host.readRecovery();
+        if (text === null) return;
+        const parsed = parseProject(text);
+        if (parsed.ok) {
+          ui.update((d) => {
+            d.recovery = castDraft({ doc: parsed.doc });
+          });
+        } else await host.clearRecovery();
+      } catch (e) {
+        fail('Could not read the recovery copy', e);
+      }
+    },
+    restoreRecovery() {
+      const offer = ui.getState().recovery;
+      if (!offer) return;
+      editor.load(offer.doc, { name: projectFileName(offer.doc.name) }, { dirty: true });
+      ui.update((d) => {
+        d.recovery = null;
+      });
+    },
+    async discardRecovery() {
+      ui.update((d) => {
+        d.recovery = null;
+      });
+      try {
+        await host.clearRecovery();
+      } catch (e) {
+        fail('Could not remove the recovery copy', e);
+      }
+    },
+    async autosave() {
+      const state = editor.getState();
+      // While a recovery copy is on offer, writing would overwrite it.
+      if (ui.getState().recovery !== null || state.doc === autosaved) return;
+      try {
+        if (!isDirty(state)) {
+          // Undone back to the saved state: an older recovery copy would only confuse the next start.
+          if (autosaved !== null) await host.clearRecovery();
+          autosaved = null;
+          return;
+        }
+        await host.writeRecovery(serializeProject(state.doc));
+        autosaved = state.doc;
+        ui.update((d) => {
+          d.autosavedAt = Date.now();
+        });
+      } catch (e) {
+        fail('Autosave failed', e);
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The renderer's only way to reach the operating system. electron/preload.ts implements it over allow-listed
+ * IPC channels; renderer/host/browser-host.ts implements it in a plain browser (File System Access API or
+ * download/upload, IndexedDB autosave). The UI never imports Electron or Node.
+ */
+
+/** A project file's contents and where it lives (a path in Electron, a handle id in the browser). */
+export interface ProjectFile {
+  /** Opaque location: a file path in Electron, a file-handle key in the browser; absent for an unsaved project. */
+  readonly location?: string;
+  /** The file name shown in the title bar and the recent list. */
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface RecentProject {
+  readonly location: string;
+  readonly name: string;
+}
+
+/** Commands that native menus and shortcuts send to the renderer. */
+export type MenuCommand =
+  | 'new'
+  | 'open'
+  | 'save'
+  | 'saveAs'
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'duplicate'
+  | 'delete'
+  | 'selectAll'
+  | 'fitView'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'autoLayout'
+  | 'commandPalette'
+  | 'toggleTheme'
+  | 'help';
+
+export interface Host {
+  readonly kind: 'electron' | 'browser';
+  /** Shows an open dialog; null when the user cancels. */
+  openProject(): Promise<ProjectFile | null>;
+  /** Opens a recent project by location. */
+  openRecent(location: string): Promise<ProjectFile>;
+  /**
+   * Writes the project atomically. Without a location (or with `saveAs`) it asks where first; returns the
+   * saved location and name, or null when the user cancels.
+   */
+  saveProject(file: ProjectFile, options?: { readonly saveAs?: boolean }): Promise<{ location: string; name: string } | null>;
+  recentProjects(): Promise<readonly RecentProject[]>;
+  /** The crash-recovery copy written by autosave, if any. */
+  readRecovery(): Promise<string | null>;
+  writeRecovery(text: string): Promise<void>;
+  clearRecovery(): Promise<void>;
+  /** Native menus and global shortcuts; returns an unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Files dropped on the window arrive through the DOM in both hosts; this reads one. */
+  readDroppedFile(file: File): Promise<ProjectFile>;
+  setTitle(title: string): void;
+  /** Tells the host whether there are unsaved changes, so closing can ask first. */
+  setDirty(dirty: boolean): void;
+}
