@@ -17,6 +17,7 @@ import { batches } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { reshuffle } from '../data/split';
 import type { Backend } from './backend';
+import { RunControl } from './run-control';
 import { disposeOnDevice, metricKey, scalar, sessionOptionsFor } from './tensors';
 import { generateFeed, TrainSetupError, type EpochEvent, type StepEvent, type TrainerEvents, type TrainResult } from './trainer';
 
@@ -55,10 +56,7 @@ export interface GanTrainerEvents extends TrainerEvents {
 
 const numel = (t: TensorType) => t.shape.reduce<number>((a, d) => a * (d as number), 1);
 
-export class GanTrainer {
-  private paused: Promise<void> | null = null;
-  private resume: (() => void) | null = null;
-  private stopRequested = false;
+export class GanTrainer extends RunControl {
   readonly programs: GanPrograms;
   /** The fixed batch size of both steps (the configured one, or fewer when the data is smaller). */
   readonly batch: number;
@@ -74,6 +72,7 @@ export class GanTrainer {
     /** Resume from a checkpoint: weights, optimizer state of both players, and the steps already taken. */
     private readonly resumeFrom?: { readonly weights: ReadonlyMap<string, Float32Array>; readonly state?: ReadonlyMap<string, Float32Array>; readonly step?: number },
   ) {
+    super();
     const ins = Object.keys(dataset.inputs);
     const real = ins.length === 1 ? ins[0]! : ins.includes('x') ? 'x' : undefined;
     if (!real) throw new TrainSetupError(`dataset '${dataset.info.name}' has inputs ${ins.join(', ') || 'none'}; a GAN learns from one input (or one named x)`);
@@ -94,21 +93,6 @@ export class GanTrainer {
       throw new TrainSetupError(
         `the generator makes samples of [${perSample.join(', ')}] ${want.dtype} (what ${this.programs.gan.sample.node} outputs); dataset '${dataset.info.name}' gives ${real} as [${spec.shape.join(', ')}] ${spec.dtype}`,
       );
-  }
-
-  pause(): void {
-    if (!this.paused) this.paused = new Promise((r) => (this.resume = r));
-  }
-
-  unpause(): void {
-    this.resume?.();
-    this.paused = null;
-    this.resume = null;
-  }
-
-  stop(): void {
-    this.stopRequested = true;
-    this.unpause();
   }
 
   /** A GAN trains on every sample (there is no validation split). */

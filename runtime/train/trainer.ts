@@ -26,6 +26,7 @@ import { batches } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { reshuffle, splitIndices } from '../data/split';
 import type { Backend } from './backend';
+import { RunControl } from './run-control';
 import { disposeOnDevice, isOnDevice, metricKey, scalar, sessionOptionsFor } from './tensors';
 
 export interface TrainConfig {
@@ -84,10 +85,7 @@ export interface TrainResult {
 export class TrainSetupError extends Error {}
 
 
-export class Trainer {
-  private paused: Promise<void> | null = null;
-  private resume: (() => void) | null = null;
-  private stopRequested = false;
+export class Trainer extends RunControl {
   readonly program: TrainProgram;
   readonly evalProgram: EvalProgram;
   private readonly split: { train: Int32Array; val?: Int32Array };
@@ -100,6 +98,7 @@ export class Trainer {
     /** Resume from a checkpoint: weights (and buffers), optimizer state, and the steps already taken. */
     private readonly resumeFrom?: { readonly weights: ReadonlyMap<string, Float32Array>; readonly state?: ReadonlyMap<string, Float32Array>; readonly step?: number },
   ) {
+    super();
     const s = splitIndices(dataset.size, { val: config.valSplit, test: 0 }, config.seed);
     this.split = { train: s.train, ...(s.val ? { val: s.val } : {}) };
     this.batch = Math.min(config.batchSize, this.split.train.length);
@@ -130,21 +129,6 @@ export class Trainer {
       m.set(d.name, name);
     }
     return m;
-  }
-
-  pause(): void {
-    if (!this.paused) this.paused = new Promise((r) => (this.resume = r));
-  }
-
-  unpause(): void {
-    this.resume?.();
-    this.paused = null;
-    this.resume = null;
-  }
-
-  stop(): void {
-    this.stopRequested = true;
-    this.unpause();
   }
 
   get trainSamples(): number {
