@@ -35,6 +35,8 @@ export interface LoweredGraph {
   readonly losses: ReadonlyMap<string, V>;
   /** The builder, for passes that extend the graph (autodiff, the optimizer update). */
   readonly builder: IrBuilder;
+  /** The value a node's output port was lowered to (any node, not only graph outputs); undefined when not lowered. */
+  readonly valueOf: (node: string, port: string) => V | undefined;
 }
 
 export function outputName(node: string, port: string, portCount: number): string {
@@ -136,5 +138,6 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
       outputPorts.set(name, { node: id, port });
     }
   }
-  return { ir: ir.build(), outputPorts, feeds, bufferUpdates, metrics, losses, builder: ir };
+  const valueOf = (node: string, port: string) => values.get(key(node, port));
+  return { ir: ir.build(), outputPorts, feeds, bufferUpdates, metrics, losses, builder: ir, valueOf };
 }
