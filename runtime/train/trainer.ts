@@ -27,6 +27,7 @@ import type { Dataset } from '../data/dataset';
 import { reshuffle, splitIndices } from '../data/split';
 import type { Backend } from './backend';
 import { RunControl } from './run-control';
+import { fillShiftMatrices, scheduledValue } from './feeds';
 import { disposeOnDevice, isOnDevice, metricKey, scalar, sessionOptionsFor } from './tensors';
 
 export interface TrainConfig {
@@ -65,8 +66,9 @@ export interface EpochEvent {
 }
 
 export interface TrainerEvents {
-  readonly onStep?: (e: StepEvent) => void;
-  readonly onEpoch?: (e: EpochEvent) => void;
+  /** Called after every step; a returned promise holds the next step until it settles (e.g. a `readWeights`). */
+  readonly onStep?: (e: StepEvent) => void | Promise<void>;
+  readonly onEpoch?: (e: EpochEvent) => void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -135,6 +137,27 @@ export class Trainer extends RunControl {
     return this.split.train.length;
   }
 
+  /** The held-out validation samples (dataset indices); empty without a validation split. */
+  get valIndices(): Int32Array {
+    return this.split.val ?? new Int32Array(0);
+  }
+
+  /** The live weights and buffers of a running loop, between steps; null before and after a run. */
+  private live: ReadonlyMap<string, Tensor> | null = null;
+
+  /**
+   * A copy of the current weights and buffers, by weight name, for views that read the model while it
+   * trains. Call it from an event handler (whose promise holds the loop) or while paused; null when no run
+   * is in progress.
+   */
+  async readWeights(): Promise<Map<string, Float32Array> | null> {
+    const live = this.live;
+    if (!live) return null;
+    const out = new Map<string, Float32Array>();
+    for (const w of this.program.weights) out.set(w.name, Float32Array.from((await live.get(w.name)!.getData()) as Float32Array));
+    return out;
+  }
+
   async run(events: TrainerEvents = {}): Promise<TrainResult> {
     const { ort } = this.backend;
     const p = this.program;
@@ -172,6 +195,7 @@ export class Trainer extends RunControl {
       live.set(s.name, this.float(s.type, saved ? Float32Array.from(saved) : new Float32Array(s.type.shape.reduce<number>((a, d) => a * (d as number), 1))));
     }
 
+    this.live = live;
     const startStep = this.resumeFrom?.step ?? 0;
     const stepsPerEpoch = Math.max(1, Math.floor(this.split.train.length / batch));
     const totalSteps = startStep + (cfg.steps ?? stepsPerEpoch * (cfg.epochs ?? 1));
@@ -212,7 +236,8 @@ export class Trainer extends RunControl {
         }
         // Masks and noise depend only on (seed, step), so a resumed run draws what an uninterrupted one would.
         const rng = new Rng(cfg.seed).fork(`feeds@${step}`);
-        for (const f of p.feeds) feeds[f.name] = this.float(f.type, generateFeed(f.spec, f.type, rng));
+        const progress = (step - 1) / Math.max(1, totalSteps);
+        for (const f of p.feeds) feeds[f.name] = this.float(f.type, generateFeed(f.spec, f.type, rng, progress));
         feeds[LR_INPUT] = new ort.Tensor('float32', Float32Array.of(lr), []);
         feeds[STEP_INPUT] = new ort.Tensor('float32', Float32Array.of(step), []);
         for (const [k, v] of live) feeds[k] = v;
@@ -236,7 +261,7 @@ export class Trainer extends RunControl {
         for (const [k, v] of Object.entries(metrics)) metricSums[k] = (metricSums[k] ?? 0) + v;
         samples += batch;
         const elapsed = (performance.now() - t0) / 1000;
-        events.onStep?.({
+        await events.onStep?.({
           epoch,
           step,
           totalSteps,
@@ -253,10 +278,11 @@ export class Trainer extends RunControl {
       const val = evalSession && this.split.val ? await this.evaluate(evalSession, live, this.split.val) : undefined;
       const e: EpochEvent = { epoch, step, loss: lossSum / Math.max(1, count), metrics: mean, ...(val ? { val } : {}), seconds: (performance.now() - epochStart) / 1000 };
       history.push(e);
-      events.onEpoch?.(e);
+      await events.onEpoch?.(e);
       if (step >= totalSteps) break;
     }
 
+    this.live = null;
     // Reading a device tensor copies it to the CPU but keeps its device buffer: free those once read.
     const onDevice = [...live.values()].filter(isOnDevice);
     const weights = new Map<string, Float32Array>();
@@ -295,8 +321,11 @@ export class Trainer extends RunControl {
   }
 }
 
-/** Generates one runtime-fed input from the seeded generator. */
-export function generateFeed(spec: TrainProgram['feeds'][number]['spec'], type: TensorType, rng: Rng): Float32Array {
+/**
+ * Generates one runtime-fed input from the seeded generator. `progress` (0 at the first step, 1 at the end
+ * of the run) drives scheduled scalars such as GradientReversal's λ.
+ */
+export function generateFeed(spec: TrainProgram['feeds'][number]['spec'], type: TensorType, rng: Rng, progress = 1): Float32Array {
   const n = type.shape.reduce<number>((a, d) => a * (d as number), 1);
   const data = new Float32Array(n);
   if (spec.kind === 'dropout') {
@@ -304,5 +333,7 @@ export function generateFeed(spec: TrainProgram['feeds'][number]['spec'], type: 
     const scale = keep > 0 ? 1 / keep : 0;
     rng.fillMask(data, keep, scale);
   } else if (spec.kind === 'normal') for (let i = 0; i < n; i++) data[i] = rng.normal();
+  else if (spec.kind === 'schedule') data[0] = scheduledValue(spec, progress);
+  else if (spec.kind === 'shift') fillShiftMatrices(data, type, spec, rng);
   return data;
 }
