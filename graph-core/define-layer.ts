@@ -91,7 +91,18 @@ export type FeedSpec =
   /** Standard normal samples (a GAN's latent noise). */
   | { readonly kind: 'normal' }
   /** The dataset's targets, for a loss whose target port is unconnected. */
-  | { readonly kind: 'target' };
+  | { readonly kind: 'target' }
+  /**
+   * A scalar that follows the run's progress p ∈ [0, 1] (GradientReversal's λ): `constant` gives `value`,
+   * `dann` gives value·(2 / (1 + exp(−gamma·p)) − 1), rising from 0 to about `value` (Ganin & Lempitsky).
+   */
+  | { readonly kind: 'schedule'; readonly value: number; readonly schedule: 'constant' | 'dann'; readonly gamma: number }
+  /**
+   * RandomShift's per-sample translation, as a 0/1 matrix [N, 1, S, S] per axis: row i of the output takes
+   * row i − d of the input, d uniform in [−maxShift, maxShift] (rows shifted out are lost, rows shifted in
+   * are zero). `transposed` gives the matrix for multiplying from the right (the width axis).
+   */
+  | { readonly kind: 'shift'; readonly maxShift: number; readonly transposed: boolean };
 
 /** Initialisation, as data. Uniform bounds and normal deviations are computed by the layer from its fan-in. */
 export type Init =
