@@ -67,8 +67,9 @@ export interface EpochEvent {
 
 export interface TrainerEvents {
   /** Called after every step; a returned promise holds the next step until it settles (e.g. a `readWeights`). */
-  readonly onStep?: (e: StepEvent) => void | Promise<void>;
-  readonly onEpoch?: (e: EpochEvent) => void | Promise<void>;
+  readonly onStep?: (e: StepEvent) => unknown;
+  /** Called after every epoch; a returned promise is awaited likewise. */
+  readonly onEpoch?: (e: EpochEvent) => unknown;
 }
 
 export interface TrainResult {
