@@ -19,6 +19,11 @@ export interface OnnxMapping {
   readonly attributes?: Readonly<Record<string, OnnxAttr>>;
   /** Inputs appended after the IR inputs (as constants), in ONNX input order. `null` leaves an optional input empty. */
   readonly constInputs?: readonly (OnnxConstInput | null)[];
+  /**
+   * Which IR inputs the ONNX node takes, by index (default: all, in order). An op whose extra inputs only
+   * matter to its gradient rule (GradientReversal's λ) passes just the first.
+   */
+  readonly inputs?: readonly number[];
 }
 
 export type OnnxAttr =

@@ -22,8 +22,10 @@ import { ELU } from './elu';
 import { Embedding } from './embedding';
 import { Flatten } from './flatten';
 import { GELU } from './gelu';
+import { GradientReversal } from './gradient-reversal';
 import { GRU } from './gru';
 import { Input } from './input';
+import { KLDivergenceLoss } from './kl-divergence-loss';
 import { LayerNorm } from './layer-norm';
 import { LeakyReLU } from './leaky-relu';
 import { Linear } from './linear';
@@ -40,7 +42,9 @@ import { Noise } from './noise';
 import { PatchEmbedding } from './patch-embedding';
 import { Permute } from './permute';
 import { PositionalEncoding } from './positional-encoding';
+import { RandomShift } from './random-shift';
 import { ReLU } from './relu';
+import { Reparameterize } from './reparameterize';
 import { Reshape } from './reshape';
 import { ResidualLayerNorm } from './residual-layer-norm';
 import { RNN } from './rnn';
@@ -75,8 +79,10 @@ export const layers = [
   Embedding,
   Flatten,
   GELU,
+  GradientReversal,
   GRU,
   Input,
+  KLDivergenceLoss,
   LayerNorm,
   LeakyReLU,
   Linear,
@@ -93,7 +99,9 @@ export const layers = [
   PatchEmbedding,
   Permute,
   PositionalEncoding,
+  RandomShift,
   ReLU,
+  Reparameterize,
   Reshape,
   ResidualLayerNorm,
   RNN,

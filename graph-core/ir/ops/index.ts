@@ -18,6 +18,7 @@ import { Expand } from './expand';
 import { Gather } from './gather';
 import { GatherElements } from './gather-elements';
 import { GlobalAveragePool } from './global-average-pool';
+import { GradientReversal } from './gradient-reversal';
 import { Greater } from './greater';
 import { Identity } from './identity';
 import { LayerNormalization } from './layer-normalization';
@@ -70,6 +71,7 @@ const ops: readonly AnyOpDef[] = [
   Gather,
   GatherElements,
   GlobalAveragePool,
+  GradientReversal,
   Greater,
   Identity,
   LayerNormalization,

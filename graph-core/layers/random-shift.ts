@@ -1,0 +1,51 @@
+/**
+ * Random translation for data augmentation: while training, every image is moved by a random whole number
+ * of pixels along height and width, with zeros shifted in; at inference (and in exported ONNX) it is the
+ * identity. A CNN trained on centred digits only learns centred digits; this layer teaches it that a
+ * digit is the same digit anywhere.
+ *
+ *   training:  y[n, c, i, j] = x[n, c, i − dy_n, j − dx_n]   (0 outside the image),
+ *              dy_n, dx_n uniform in {−max_shift, …, max_shift}, drawn per sample from the seeded generator
+ *   inference: y = x
+ *
+ * Lowered as y = R_n · x · C_n, with R_n [H, H] and C_n [W, W] 0/1 shift matrices that the runtime feeds at
+ * every step (as it feeds dropout masks), so the train step holds only MatMuls, which every backend runs.
+ * FLOPs: the training-time products, 2·C·H·W·(H + W) per sample; free at inference.
+ *
+ * PyTorch: torchvision.transforms.RandomAffine(0, translate=…) with whole-pixel shifts and zero fill ·
+ * ONNX: Identity (inference) · Lecture: "CNNs are not translation invariant: data augmentation"
+ */
+import { defineLayer, ok } from '../define-layer';
+import { p } from '../params';
+
+export const RandomShift = defineLayer({
+  kind: 'RandomShift',
+  category: 'vision',
+  doc: {
+    summary:
+      'While training, moves each image by a random number of pixels (up to max_shift) up/down and left/right, filling with zeros. ' +
+      'At inference it does nothing. Augmentation that teaches translation invariance.',
+    formula: 'training: y[n,c,i,j] = x[n,c,i − dy,j − dx] (0 outside), dy, dx ∈ {−s … s};  inference: y = x',
+    torch: 'torchvision.transforms.RandomAffine(0, translate=(s/W, s/H)) (whole pixels, zero fill)',
+    onnx: 'Identity (inference)',
+    lecture: 'Data augmentation (translation invariance)',
+  },
+  params: {
+    max_shift: p.int({ default: 4, min: 0, doc: 'Largest shift in pixels, in each direction and along each axis.' }),
+  },
+  inputs: { in: { doc: 'Images [N, C, H, W].', rank: 4, layout: '[N, C, H, W]' } },
+  outputs: { out: { doc: 'The shifted images, same shape.' } },
+  inferShape: ({ in: { in: x } }) => ok({ out: x! }),
+  flops: ({ in: { in: x } }) => {
+    const [, c, h, w] = x! as readonly number[];
+    return 2 * c! * h! * w! * (h! + w!);
+  },
+  lower: ({ ir, x: { in: x }, mode, feed, params: q, batch }) => {
+    if (mode === 'eval' || q.max_shift === 0) return { out: x! };
+    const [, , h, w] = x!.type.shape as readonly number[];
+    const rows = feed('rows', { shape: [batch, 1, h!, h!], dtype: 'float32' }, { kind: 'shift', maxShift: q.max_shift, transposed: false });
+    const cols = feed('cols', { shape: [batch, 1, w!, w!], dtype: 'float32' }, { kind: 'shift', maxShift: q.max_shift, transposed: true });
+    // [N,1,H,H]·[N,C,H,W] shifts the rows of every channel, ·[N,1,W,W] then shifts the columns.
+    return { out: ir.matmul(ir.matmul(rows, x!), cols) };
+  },
+});

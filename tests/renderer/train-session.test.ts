@@ -1,0 +1,154 @@
+/**
+ * The training worker's logic, driven in Node with native onnxruntime: a run of the spiral MLP streams its
+ * steps and epochs, pauses (taking no step) while it answers views, resumes and finishes; the confusion
+ * matrix's accuracy equals the validation accuracy the eval graph computed, activations equal a hand
+ * computation, and mistakes arrive as one line.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseDocument, type GraphDoc } from '../../graph-core';
+import { nodeBackend } from '../../runtime/train/backend-node';
+import type { FromWorker, ViewRequest, ViewResult } from '../../renderer/train/protocol';
+import { TrainingSession } from '../../renderer/train/session';
+import { DEFAULT_SETTINGS, type TrainSettings } from '../../renderer/train/settings';
+
+const spiral = parseDocument(readFileSync(new URL('../../examples/spiral-mlp.json', import.meta.url), 'utf8')).doc!;
+const settings: TrainSettings = { ...DEFAULT_SETTINGS, dataset: 'spirals', epochs: 2, batchSize: 64, lr: 0.01, seed: 1, valSplit: 0.2 };
+
+function harness() {
+  const messages: FromWorker[] = [];
+  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
+  const session = new TrainingSession({
+    backend: () => nodeBackend('native'),
+    probeBackend: () => nodeBackend('native'),
+    post: (m) => {
+      messages.push(m);
+      for (const w of [...waiters]) if (w.test(m)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    },
+  });
+  const until = <T extends FromWorker>(test: (m: FromWorker) => boolean) =>
+    new Promise<T>((resolve) => {
+      const seen = messages.find(test);
+      if (seen) resolve(seen as T);
+      else waiters.push({ test, resolve: resolve as (m: FromWorker) => void });
+    });
+  let nextId = 1;
+  const view = async (request: ViewRequest): Promise<ViewResult | { kind: 'error'; message: string }> => {
+    const id = nextId++;
+    const answer = until<Extract<FromWorker, { type: 'view' }>>((m) => m.type === 'view' && m.id === id);
+    void session.handle({ type: 'view', id, request });
+    return (await answer).result;
+  };
+  return { session, messages, until, view };
+}
+
+describe('TrainingSession', () => {
+  it('trains, pauses without taking steps while answering views, resumes and finishes', async () => {
+    const h = harness();
+    const run = h.session.handle({ type: 'start', doc: spiral, settings, data: { builtin: 'spirals' }, backend: 'native' });
+    const started = await h.until<Extract<FromWorker, { type: 'started' }>>((m) => m.type === 'started');
+    expect(started.info).toMatchObject({ backend: 'native', trainSamples: 2400, valSamples: 600, batch: 64, stepsPerEpoch: 37, totalSteps: 74, gan: false });
+    await h.until((m) => m.type === 'step' && m.e.step === 5);
+    void h.session.handle({ type: 'pause' });
+    const paused = await h.until<Extract<FromWorker, { type: 'paused' }>>((m) => m.type === 'paused');
+    const stepsAtPause = h.messages.filter((m) => m.type === 'step').length;
+    expect(paused.step).toBe(stepsAtPause);
+
+    // While paused: views answer from the weights of the paused step.
+    const c = await h.view({ kind: 'confusion' });
+    expect(c.kind).toBe('confusion');
+    if (c.kind !== 'confusion') return;
+    expect(c.total).toBe(600);
+    expect(c.split).toBe('validation');
+    expect(c.classNames).toHaveLength(3);
+    const act = await h.view({ kind: 'activation', node: 'a1', sample: 0 });
+    expect(act.kind === 'activation' && act.shape).toEqual([1, 64]);
+    if (act.kind === 'activation') for (const v of act.data) expect(v).toBeGreaterThanOrEqual(0); // after ReLU
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.messages.filter((m) => m.type === 'step').length).toBe(stepsAtPause);
+
+    void h.session.handle({ type: 'resume' });
+    await run;
+    const steps = h.messages.filter((m): m is Extract<FromWorker, { type: 'step' }> => m.type === 'step');
+    expect(steps.map((m) => m.e.step)).toEqual(Array.from({ length: 74 }, (_, i) => i + 1));
+    const done = h.messages.find((m) => m.type === 'done');
+    expect(done).toMatchObject({ status: 'finished', steps: 74 });
+    const epochs = h.messages.filter((m): m is Extract<FromWorker, { type: 'epoch' }> => m.type === 'epoch');
+    expect(epochs).toHaveLength(2);
+    const lossFell = steps.at(-1)!.e.loss < steps[0]!.e.loss;
+    expect(lossFell).toBe(true);
+
+    // After the run: the confusion matrix of the final weights has the eval graph's validation accuracy.
+    const final = await h.view({ kind: 'confusion' });
+    if (final.kind !== 'confusion') throw new Error(JSON.stringify(final));
+    const valAccuracy = epochs.at(-1)!.e.val!.metrics['loss.accuracy']!;
+    expect(final.accuracy).toBeCloseTo(valAccuracy, 6);
+    expect(final.counts.reduce((a, b) => a + b, 0)).toBe(600);
+
+    // The decision boundary covers the data; most data points lie in a cell of their own class.
+    const b = await h.view({ kind: 'boundary', resolution: 40 });
+    if (b.kind !== 'boundary') throw new Error(JSON.stringify(b));
+    expect(b.grid).toHaveLength(1600);
+    expect(new Set(b.grid).size).toBe(3);
+    const [x0, x1, y0, y1] = b.bounds;
+    let agree = 0;
+    for (let i = 0; i < b.labels.length; i++) {
+      const col = Math.min(39, Math.floor(((b.points[i * 2]! - x0) / (x1 - x0)) * 40));
+      const row = Math.min(39, Math.floor(((y1 - b.points[i * 2 + 1]!) / (y1 - y0)) * 40));
+      if (b.grid[row * 40 + col] === b.labels[i]) agree++;
+    }
+    expect(agree / b.labels.length).toBeGreaterThan(valAccuracy - 0.15);
+
+    const hist = await h.view({ kind: 'histograms', bins: 10 });
+    if (hist.kind !== 'histograms') throw new Error(JSON.stringify(hist));
+    expect(hist.layers.map((l) => l.name).sort()).toEqual(['fc1.bias', 'fc1.weight', 'fc2.bias', 'fc2.weight', 'out.bias', 'out.weight']);
+    expect(hist.layers.find((l) => l.name === 'fc1.weight')!.counts.reduce((a, b) => a + b, 0)).toBe(128);
+
+    const pred = await h.view({ kind: 'predict', input: Float32Array.of(0.1, -0.2) });
+    if (pred.kind !== 'predict') throw new Error(JSON.stringify(pred));
+    expect(pred.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(pred.predicted).toBe(pred.probabilities.indexOf(Math.max(...pred.probabilities)));
+  });
+
+  it('computes an activation equal to the Linear layer by hand, from the trained weights', async () => {
+    const h = harness();
+    await h.session.handle({ type: 'start', doc: spiral, settings: { ...settings, epochs: 1 }, data: { builtin: 'spirals' }, backend: 'native' });
+    const fc1 = await h.view({ kind: 'activation', node: 'fc1', sample: 3 });
+    const x = await h.view({ kind: 'activation', node: 'x', sample: 3 });
+    const answer = h.until<Extract<FromWorker, { type: 'weights' }>>((m) => m.type === 'weights' && m.id === 99);
+    void h.session.handle({ type: 'weights', id: 99 });
+    const weights = (await answer).weights!;
+    if (fc1.kind !== 'activation' || x.kind !== 'activation') throw new Error('no activation');
+    expect(x.shape).toEqual([1, 2]);
+    const w = weights.get('fc1.weight')!;
+    const bias = weights.get('fc1.bias')!;
+    for (let j = 0; j < 64; j++) expect(fc1.data[j]).toBeCloseTo(x.data[0]! * w[j * 2]! + x.data[1]! * w[j * 2 + 1]! + bias[j]!, 4);
+  });
+
+  it('says in one line what stops a run: no dataset, a model with errors, a dataset that does not fit', async () => {
+    const h = harness();
+    await h.session.handle({ type: 'start', doc: spiral, settings: { ...settings, dataset: '' }, data: { builtin: '' }, backend: 'native' });
+    const broken: GraphDoc = { ...spiral, edges: spiral.edges.filter((e) => e.id !== 'e3') };
+    await h.session.handle({ type: 'start', doc: broken, settings, data: { builtin: 'spirals' }, backend: 'native' });
+    await h.session.handle({ type: 'start', doc: spiral, settings: { ...settings, dataset: 'sine' }, data: { builtin: 'sine' }, backend: 'native' });
+    const errors = h.messages.filter((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error').map((m) => m.message);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toBe('Choose a dataset.');
+    expect(errors[1]).toMatch(/^The model has errors; fix them first/);
+    for (const e of errors) expect(e).not.toContain('\n');
+    expect(errors[2]).not.toMatch(/^training failed/);
+    const v = await h.view({ kind: 'attention', node: 'fc1', sample: 0 });
+    expect(v.kind).toBe('error');
+  });
+
+  it('times a few steps for Auto', async () => {
+    const h = harness();
+    await h.session.handle({ type: 'time', id: 7, doc: spiral, settings, data: { builtin: 'spirals' }, backend: 'native', steps: 3 });
+    const t = h.messages.find((m) => m.type === 'timed');
+    expect(t).toMatchObject({ id: 7 });
+    expect(t?.type === 'timed' && t.msPerStep).toBeGreaterThan(0);
+  });
+});
