@@ -5,6 +5,7 @@
 import { hasErrors, inferShapes, initWeights, lowerLayers, type Diagnostic, type GraphDoc, type ShapedGraph } from '../graph-core';
 import { encodeModel } from './onnx/encode';
 import { DEFAULT_OPSET, irToOnnx } from './onnx/from-ir';
+import { blockFunctionRegions, extractFunctions } from './onnx/functions';
 import { encodeSafetensors } from './safetensors';
 
 export interface ExportOptions {
@@ -12,6 +13,8 @@ export interface ExportOptions {
   readonly opset?: number;
   /** Trained values, by weight name; missing names are initialised from the seed. */
   readonly weights?: ReadonlyMap<string, Float32Array>;
+  /** Write each top-level block as ONNX local functions (one per block definition) instead of inlining it. */
+  readonly onnxFunctions?: boolean;
 }
 
 export type ExportResult =
@@ -35,13 +38,14 @@ export function exportGraph(doc: GraphDoc, opts: ExportOptions = {}): ExportResu
   const weights = new Map(initWeights(shaped, seed));
   for (const [name, value] of opts.weights ?? []) if (weights.has(name)) weights.set(name, value);
   const { ir } = lowerLayers(shaped, { mode: 'eval' });
-  const model = irToOnnx(ir, {
+  const inlined = irToOnnx(ir, {
     name: doc.name,
     weights,
     opset: opts.opset ?? DEFAULT_OPSET,
     docString: `${doc.name}, exported by Layerloom from a graph of ${doc.nodes.length} nodes.`,
     metadata: { 'layerloom.seed': String(seed), 'layerloom.graph_name': doc.name },
   });
+  const model = opts.onnxFunctions ? extractFunctions(inlined, blockFunctionRegions(shaped)) : inlined;
   const state: { name: string; dtype: 'F32' | 'I64'; shape: readonly number[]; data: Float32Array | BigInt64Array }[] = [];
   for (const id of shaped.order) {
     const info = shaped.info.get(id);

@@ -50,6 +50,18 @@ export const diagnostics = {
   BAD_RESHAPE: (d: { from: Shape; to: readonly number[] }) =>
     `Cannot reshape ${fmtShape(d.from)} to [N, ${d.to.join(', ')}]: the number of elements per sample differs.`,
 
+  // ── blocks ───────────────────────────────────────────────────────────────────────────
+  BAD_BLOCK: (d: { block: string; problem: string }) => `Block "${d.block}" ${d.problem}.`,
+  UNKNOWN_BLOCK: (d: { block: string; ref: string; known: readonly string[] }) =>
+    `Block "${d.block}" uses the definition "${d.ref}", which this file does not contain.${d.known.length ? ` Definitions here: ${list(d.known)}.` : ''}`,
+  RECURSIVE_BLOCK: (d: { block: string; chain: readonly string[] }) =>
+    `Block "${d.block}" contains itself (${d.chain.join(' → ')}); a block cannot be nested inside its own definition.`,
+  BLOCK_PORT_OUTSIDE_BLOCK: (d: { kind: string }) => `A ${d.kind} node marks a port of a block and only belongs inside a block.`,
+  REPEAT_PORTS_MISMATCH: (d: { block: string; repeat: number; inputs: number; outputs: number }) =>
+    `Block "${d.block}" repeats ${d.repeat} times, so each copy's outputs feed the next copy's inputs; it has ${d.outputs} output${d.outputs === 1 ? '' : 's'} but only ${d.inputs} input${d.inputs === 1 ? '' : 's'}. Give it at least as many inputs as outputs, or set repeat to 1.`,
+  REPEAT_SHAPE_MISMATCH: (d: { block: string; repeat: number; output: string; input: string; got: Shape; expected: Shape }) =>
+    `Block "${d.block}" repeats ${d.repeat} times, so output "${d.output}" of each copy feeds input "${d.input}" of the next; but "${d.output}" is ${fmtShape(d.got)} and "${d.input}" is ${fmtShape(d.expected)}. Make the block keep the shape of its input, or set repeat to 1.`,
+
   // ── data ─────────────────────────────────────────────────────────────────────────────
   DATASET_MISMATCH: (d: { input: string; expected: string; dataset: string; gives: string }) =>
     `Input ${d.input} expects ${d.expected}; dataset '${d.dataset}' gives ${d.gives}.`,

@@ -9,10 +9,13 @@ export { parseDocument, loadDocument, migrateLayers, type LoadResult } from './d
 export { documentMigrations, migrateDocument, type DocumentMigration } from './document/migrations';
 export { layers, allLayers, layerByKind, getLayer, type LayerKind } from './layers';
 export { validate, resolvePort, resolveParams, suggestKind, topoSort, type ValidatedGraph, type ResolvedNode, type ResolvedEdge } from './passes/validate';
-export { inferShapes, inferNode, type ShapedGraph, type NodeInfo } from './passes/infer-shapes';
+export { inferShapes, inferNode, type ShapedGraph, type NodeInfo, type BlockInfo } from './passes/infer-shapes';
 export { canConnect, type Connectability } from './passes/can-connect';
 export { summarize, type Summary, type SummaryRow } from './passes/summarize';
 export { applyCommand, fixCommand, freshId, CommandError, type Command } from './document/commands';
+export { createBlockCommand, unpackBlockCommand, whyNotBlock, type CreateBlockOptions } from './document/block-commands';
+export * from './layers/block';
+export { inlineBlocks, remapDiagnostic, type InlinedGraph, type BlockInstance, type BlockCopy, type NodeOrigin, type FlatRef } from './passes/inline-blocks';
 export { Rng } from './random';
 export * from './ir/types';
 export type { Tensor } from './ir/tensor';

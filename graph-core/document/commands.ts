@@ -4,7 +4,7 @@
  */
 import type { DiagnosticFix } from '../diagnostics';
 import type { RawParamValue } from '../params';
-import type { EdgeId, GraphDoc, GraphEdge, GraphNode, NodeId, XY } from './types';
+import type { BlockDefinition, EdgeId, GraphDoc, GraphEdge, GraphNode, NodeId, XY } from './types';
 
 export type Command =
   | {
@@ -21,7 +21,16 @@ export type Command =
   | { readonly type: 'connect'; readonly edge: GraphEdge; readonly index?: number }
   | { readonly type: 'disconnect'; readonly id: EdgeId }
   | { readonly type: 'rename'; readonly name: string }
-  | { readonly type: 'batch'; readonly commands: readonly Command[] };
+  | { readonly type: 'batch'; readonly commands: readonly Command[] }
+  /**
+   * Applies `command` inside a block: `path` names Block nodes from the top level down. Inside a linked
+   * block it edits the shared definition, so every linked use changes (one undo step for all of them).
+   */
+  | { readonly type: 'inBlock'; readonly path: readonly NodeId[]; readonly command: Command }
+  /** Replaces a node by another with the same id (link, unlink, swap a block's body). */
+  | { readonly type: 'replaceNode'; readonly node: GraphNode }
+  /** Adds, changes or (with `definition` undefined) removes an entry of the document's `blocks`. */
+  | { readonly type: 'setBlockDefinition'; readonly id: string; readonly definition: BlockDefinition | undefined };
 
 /** Thrown for a command that does not fit the document: a bug in the caller, not a user mistake. */
 export class CommandError extends Error {}
@@ -96,6 +105,36 @@ export function applyCommand(doc: GraphDoc, cmd: Command): { doc: GraphDoc; inve
     }
     case 'rename':
       return { doc: { ...doc, name: cmd.name }, inverse: { type: 'rename', name: doc.name } };
+    case 'inBlock': {
+      if (cmd.path.length === 0) return applyCommand(doc, cmd.command);
+      const [head, ...rest] = cmd.path as [NodeId, ...NodeId[]];
+      const n = need(doc.nodes.find((x) => x.id === head), `no node "${head}"`);
+      if (n.kind !== 'Block') throw new CommandError(`node "${head}" is not a block`);
+      const inner: Command = rest.length ? { type: 'inBlock', path: rest, command: cmd.command } : cmd.command;
+      const def = n.ref ? need(doc.blocks?.[n.ref.block], `no block definition "${n.ref.block}"`) : undefined;
+      const body = need(def ? def.body : n.body, `block "${head}" has no body`);
+      const r = applyCommand({ ...doc, nodes: body.nodes, edges: body.edges }, inner);
+      const nextBody = { nodes: r.doc.nodes, edges: r.doc.edges };
+      const blocks = r.doc.blocks;
+      const next: GraphDoc =
+        def && n.ref
+          ? withBlocks(doc, { ...blocks, [n.ref.block]: { ...def, body: nextBody } })
+          : { ...withBlocks(doc, blocks), nodes: doc.nodes.map((x) => (x === n ? { ...n, body: nextBody } : x)) };
+      return { doc: next, inverse: { type: 'inBlock', path: cmd.path, command: r.inverse } };
+    }
+    case 'replaceNode': {
+      const i = doc.nodes.findIndex((x) => x.id === cmd.node.id);
+      if (i < 0) throw new CommandError(`no node "${cmd.node.id}"`);
+      const old = doc.nodes[i]!;
+      return { doc: { ...doc, nodes: doc.nodes.map((x, k) => (k === i ? cmd.node : x)) }, inverse: { type: 'replaceNode', node: old } };
+    }
+    case 'setBlockDefinition': {
+      const old = doc.blocks && Object.prototype.hasOwnProperty.call(doc.blocks, cmd.id) ? doc.blocks[cmd.id] : undefined;
+      const blocks = { ...(doc.blocks ?? {}) };
+      if (cmd.definition === undefined) delete blocks[cmd.id];
+      else blocks[cmd.id] = cmd.definition;
+      return { doc: withBlocks(doc, blocks), inverse: { type: 'setBlockDefinition', id: cmd.id, definition: old } };
+    }
     case 'batch': {
       let d = doc;
       const inverses: Command[] = [];
@@ -107,6 +146,12 @@ export function applyCommand(doc: GraphDoc, cmd: Command): { doc: GraphDoc; inve
       return { doc: d, inverse: { type: 'batch', commands: inverses } };
     }
   }
+}
+
+/** The document with `blocks` set; an empty or absent set removes the field, so documents without blocks keep their shape. */
+function withBlocks(doc: GraphDoc, blocks: GraphDoc['blocks']): GraphDoc {
+  const { blocks: _old, ...rest } = doc;
+  return blocks && Object.keys(blocks).length > 0 ? { ...rest, blocks } : rest;
 }
 
 /** Inserts `items` so that item k ends up at index `at[k]` (ascending); appends when `at` is absent. */

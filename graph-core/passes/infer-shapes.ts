@@ -6,8 +6,10 @@
 import type { AnyLayerDef, InputPortSpec, ShapeFailure, WeightSpec } from '../define-layer';
 import { diag, diagnostics as messages, type Diagnostic } from '../diagnostics';
 import type { GraphDoc, NodeId } from '../document/types';
-import { numel, type DType, type Shape, type TensorType } from '../shape';
-import { validate, type ResolvedEdge, type ValidatedGraph } from './validate';
+import { BLOCK } from '../layers/block';
+import { numel, sameShape, type DType, type Shape, type TensorType } from '../shape';
+import { isCovered, remapDiagnostic, type FlatRef, type InlinedGraph } from './inline-blocks';
+import { dedupe, validate, type ResolvedEdge, type ValidatedGraph } from './validate';
 
 export interface NodeInfo {
   readonly id: NodeId;
@@ -26,9 +28,28 @@ export interface NodeInfo {
   readonly flops: number;
 }
 
+/** A block's ports, parameters and FLOPs, summed over its copies (see passes/inline-blocks.ts). */
+export interface BlockInfo extends NodeInfo {
+  /** Display path (`enc`, `enc/inner`). */
+  readonly path: string;
+  readonly name: string;
+  readonly repeat: number;
+  /** Linked definition id. */
+  readonly definition?: string;
+  readonly depth: number;
+  /** Parameters and FLOPs of one copy. */
+  readonly paramsPerCopy: number;
+  readonly flopsPerCopy: number;
+}
+
 export interface ShapedGraph extends ValidatedGraph {
-  /** Nodes whose shapes were inferred, in topological order. */
+  /**
+   * Nodes whose shapes were inferred, in topological order. With blocks, these are the inlined nodes
+   * (`enc.0.ff1`), followed by one entry per top-level Block node (by its id) with its ports and totals.
+   */
   readonly info: ReadonlyMap<NodeId, NodeInfo>;
+  /** Every block by display path (`enc`, `enc/inner`); empty without blocks. */
+  readonly blockInfo: ReadonlyMap<string, BlockInfo>;
   readonly totalParams: number;
   readonly totalFlops: number;
 }
@@ -95,6 +116,8 @@ export function inferNode(
     if (spec.variadic) {
       variadic[port] = arriving.map((a) => a.type.shape);
       variadicInputs[port] = arriving.map((a) => a.type);
+      // Element types of variadic connections, as `<port>.<index>` (shape rules that accept any dtype read them).
+      arriving.forEach((a, k) => (dtypes[`${port}.${k}`] = a.type.dtype));
     } else {
       inShapes[port] = arriving[0]!.type.shape;
       dtypes[port] = arriving[0]!.type.dtype;
@@ -182,5 +205,91 @@ export function inferShapes(input: GraphDoc | ValidatedGraph): ShapedGraph {
       totalFlops += r.info.flops;
     }
   }
-  return { ...g, diagnostics: ds, info, totalParams, totalFlops };
+  if (!g.blocks) return { ...g, diagnostics: ds, info, totalParams, totalFlops, blockInfo: new Map() };
+  const fresh = ds.splice(g.diagnostics.length).filter((d) => !isCovered(g.blocks!, d));
+  const repeatProblems: Diagnostic[] = [];
+  const blockInfo = analyseBlocks(g.blocks, info, fresh, repeatProblems);
+  ds.push(...dedupe(fresh.map((d) => remapDiagnostic(g.blocks!, d))), ...repeatProblems);
+  for (const b of blockInfo.values()) if (b.depth === 0) info.set(b.id, b);
+  return { ...g, diagnostics: ds, info, totalParams, totalFlops, blockInfo };
+}
+
+/**
+ * Ports, parameter counts and FLOPs of every block; checks that a repeated block's outputs match its inputs.
+ * When they do not, the block gets REPEAT_SHAPE_MISMATCH and the problems that follow from it inside copies
+ * 1 … R−1 are dropped from `ds` (one mistake, one message).
+ */
+function analyseBlocks(g: InlinedGraph, info: ReadonlyMap<NodeId, NodeInfo>, ds: Diagnostic[], problems: Diagnostic[]): Map<string, BlockInfo> {
+  const out = new Map<string, BlockInfo>();
+  const typeOf = (ref: FlatRef | undefined): TensorType | undefined => {
+    if (!ref) return undefined;
+    const i = info.get(ref.node);
+    if (!i) return undefined;
+    const ports = Object.keys(i.outputs);
+    const port = ref.port ?? (ports.length === 1 ? ports[0] : 'out');
+    return port === undefined ? undefined : i.outputs[port];
+  };
+  for (const b of g.blocks) {
+    let paramCount = 0;
+    let bufferCount = 0;
+    let flops = 0;
+    let perCopyParams = 0;
+    let perCopyFlops = 0;
+    b.copies.forEach((c, k) => {
+      for (const [id, i] of info) {
+        if (!id.startsWith(c.prefix)) continue;
+        paramCount += i.paramCount;
+        bufferCount += i.bufferCount;
+        flops += i.flops;
+        if (k === 0) {
+          perCopyParams += i.paramCount;
+          perCopyFlops += i.flops;
+        }
+      }
+    });
+    const first = b.copies[0];
+    const last = b.copies[b.copies.length - 1];
+    const inputs: Record<string, TensorType> = {};
+    const outputs: Record<string, TensorType> = {};
+    for (const p of b.inputs) {
+      const t = typeOf(first?.inputs[p]);
+      if (t) inputs[p] = t;
+    }
+    for (const p of b.outputs) {
+      const t = typeOf(last?.outputs[p]);
+      if (t) outputs[p] = t;
+    }
+    if (b.repeat > 1 && first)
+      for (let i = 0; i < b.outputs.length && i < b.inputs.length; i++) {
+        const [o, p] = [b.outputs[i]!, b.inputs[i]!];
+        const got = typeOf(first.outputs[o]);
+        const expected = typeOf(first.inputs[p]);
+        if (!got || !expected) continue;
+        if (sameShape(got.shape, expected.shape) && got.dtype === expected.dtype) continue;
+        const later = b.copies.slice(1).map((c) => c.prefix);
+        for (let k = ds.length - 1; k >= 0; k--) if (later.some((x) => ds[k]!.node?.startsWith(x))) ds.splice(k, 1);
+        problems.push(diag('REPEAT_SHAPE_MISMATCH', { block: b.path, repeat: b.repeat, output: o, input: p, got: got.shape, expected: expected.shape }, { node: b.path, path: `${b.json}.params.repeat` }));
+        break;
+      }
+    out.set(b.path, {
+      id: b.id,
+      kind: BLOCK,
+      params: { repeat: b.repeat },
+      inputs,
+      variadicInputs: {},
+      outputs,
+      weights: {},
+      paramCount,
+      bufferCount,
+      flops,
+      path: b.path,
+      name: b.name,
+      repeat: b.repeat,
+      ...(b.definition !== undefined ? { definition: b.definition } : {}),
+      depth: b.depth,
+      paramsPerCopy: perCopyParams,
+      flopsPerCopy: perCopyFlops,
+    });
+  }
+  return out;
 }

@@ -39,6 +39,25 @@ export interface LoweredGraph {
   readonly valueOf: (node: string, port: string) => V | undefined;
 }
 
+/** The flat ports that are a top-level block's outputs (its last copy's), by `${node}\0${port}`. */
+function blockOutputAliases(g: ShapedGraph): Map<string, { node: string; port: string; count: number }> {
+  const out = new Map<string, { node: string; port: string; count: number }>();
+  for (const b of g.blocks?.blocks ?? []) {
+    if (b.depth !== 0) continue;
+    const last = b.copies[b.copies.length - 1];
+    for (const port of b.outputs) {
+      const ref = last?.outputs[port];
+      if (!ref) continue;
+      const info = g.info.get(ref.node);
+      const ports = info ? Object.keys(info.outputs) : [];
+      const p = ref.port ?? (ports.length === 1 ? ports[0]! : 'out');
+      const k = `${ref.node}\u0000${p}`;
+      if (!out.has(k)) out.set(k, { node: b.id, port, count: b.outputs.length });
+    }
+  }
+  return out;
+}
+
 export function outputName(node: string, port: string, portCount: number): string {
   return portCount === 1 ? node : `${node}.${port}`;
 }
@@ -90,7 +109,7 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
     for (const [p, t] of Object.entries(info.inputs)) dtypes[p] = t.dtype;
     const out: Record<string, V['type']['shape']> = {};
     for (const [p, t] of Object.entries(info.outputs)) out[p] = fix(t.shape);
-    const produced = ir.scoped(id, () =>
+    const produced = ir.scoped(node.scope ?? id, () =>
       def.lower!({
         ir,
         nodeId: id,
@@ -128,14 +147,18 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
   const consumed = new Set<string>();
   for (const e of g.edges) if (kept.has(e.to.node)) consumed.add(e.from.node);
   const outputPorts = new Map<string, { node: string; port: string }>();
+  const aliases = blockOutputAliases(g);
   for (const id of g.order) {
     if (!kept.has(id) || consumed.has(id)) continue;
     const info = g.info.get(id)!;
     const ports = Object.keys(info.outputs);
     for (const port of ports) {
-      const name = outputName(id, port, ports.length);
+      // A node inside a block that ends the model is named after the block's output port (`enc`, `enc.y`).
+      const alias = aliases.get(key(id, port));
+      const name = alias ? outputName(alias.node, alias.port, alias.count) : outputName(id, port, ports.length);
+      if (outputPorts.has(name)) continue;
       ir.output(name, values.get(key(id, port))!);
-      outputPorts.set(name, { node: id, port });
+      outputPorts.set(name, alias ? { node: alias.node, port: alias.port } : { node: id, port });
     }
   }
   const valueOf = (node: string, port: string) => values.get(key(node, port));

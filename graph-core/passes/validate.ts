@@ -6,6 +6,8 @@ import type { AnyLayerDef, InputPortSpec } from '../define-layer';
 import { diag, type Diagnostic } from '../diagnostics';
 import type { EdgeId, GraphDoc, GraphNode, NodeId, PortRef } from '../document/types';
 import { allLayers, getLayer } from '../layers';
+import { hasBlocks } from '../layers/block';
+import { inlineBlocks, isCovered, remapDiagnostic, type InlinedGraph } from './inline-blocks';
 import { checkParam } from '../params';
 
 export interface ResolvedNode {
@@ -17,6 +19,8 @@ export interface ResolvedNode {
   readonly def?: AnyLayerDef;
   /** Resolved parameter values (defaults filled in); absent when a parameter is invalid. */
   readonly params?: Readonly<Record<string, unknown>>;
+  /** Inside a block: the IR scope that names its ONNX nodes (`enc/0/ff1`). */
+  readonly scope?: string;
 }
 
 export interface ResolvedEdge {
@@ -36,6 +40,11 @@ export interface ValidatedGraph {
   /** Nodes that lie on a cycle. */
   readonly cyclic: ReadonlySet<NodeId>;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Present when the document has blocks: the graph above is the inlined one (node ids `enc.0.ff1`), and
+   * this maps it back to the document (see passes/inline-blocks.ts). `doc` stays the user's document.
+   */
+  readonly blocks?: InlinedGraph;
 }
 
 /** Levenshtein distance, for "did you mean" suggestions. */
@@ -113,6 +122,35 @@ export function resolvePort(def: AnyLayerDef, nodeId: string, side: 'input' | 'o
 }
 
 export function validate(doc: GraphDoc): ValidatedGraph {
+  if (!hasBlocks(doc)) return validateFlat(doc);
+  const inlined = inlineBlocks(doc);
+  const g = validateFlat(inlined.doc);
+  const nodes = new Map<NodeId, ResolvedNode>();
+  for (const [id, n] of g.nodes) {
+    const origin = inlined.origins.get(id);
+    nodes.set(id, origin?.top !== undefined ? { ...n, scope: origin.scope } : n);
+  }
+  const diagnostics = [
+    ...inlined.diagnostics,
+    ...dedupe(g.diagnostics.filter((d) => !isCovered(inlined, d)).map((d) => remapDiagnostic(inlined, d))),
+  ];
+  return { ...g, doc, nodes, diagnostics, blocks: inlined };
+}
+
+/** One diagnostic per (code, node, port, message): copies of a repeated block repeat their inner problems. */
+export function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    // Copy k of a repeated block is written `enc[k]/…`; its copy of a problem copy 0 has is the same problem.
+    const strip = (x: string) => x.replace(/\[\d+\]\//g, '/');
+    const key = `${d.code}\u0000${strip(d.node ?? '')}\u0000${d.port ?? ''}\u0000${strip(d.message)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function validateFlat(doc: GraphDoc): ValidatedGraph {
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<NodeId, ResolvedNode>();
 
