@@ -45,7 +45,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   export: {
     help: exportHelp,
-    options: { ...common, onnx: str, weights: str, opset: str, seed: str, 'from-weights': str },
+    options: { ...common, onnx: str, weights: str, opset: str, seed: str, 'from-weights': str, 'onnx-functions': { type: 'boolean' } },
     run: (io, p, v) =>
       exportCommand(io, {
         file: onePositional('export', p),
@@ -54,6 +54,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         opset: v.opset as string | undefined,
         seed: v.seed as string | undefined,
         fromWeights: v['from-weights'] as string | undefined,
+        onnxFunctions: v['onnx-functions'] as boolean | undefined,
       }),
   },
   run: {

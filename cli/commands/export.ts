@@ -6,7 +6,7 @@ import { describeReadError, EXIT, UserError, type CliIO } from '../io';
 import { loadGraphFile } from '../load-graph';
 import { readFile } from 'node:fs/promises';
 
-export const exportHelp = `Usage: layerloom export <graph.json> --onnx <model.onnx> [--weights <weights.safetensors>] [--opset N] [--seed S] [--from-weights <trained.safetensors>]
+export const exportHelp = `Usage: layerloom export <graph.json> --onnx <model.onnx> [--weights <weights.safetensors>] [--opset N] [--seed S] [--from-weights <trained.safetensors>] [--onnx-functions]
 
 Compiles the graph and writes an ONNX model (opset 17 by default, IR version 8) and, with --weights, its
 parameters and buffers as safetensors under PyTorch's state_dict names. Files are written atomically: a
@@ -16,7 +16,9 @@ graph with errors writes nothing.
   --weights PATH        also write the weights (safetensors)
   --opset N             ONNX opset, ${MIN_OPSET} or higher (default ${MIN_OPSET})
   --seed S              seed for the initial weights (default 0); the same seed gives the same weights everywhere
-  --from-weights PATH   use trained weights from a safetensors file instead of fresh ones`;
+  --from-weights PATH   use trained weights from a safetensors file instead of fresh ones
+  --onnx-functions      write each block as an ONNX local function (one per block definition, called once per
+                        copy) instead of inlining its layers; both forms compute the same`;
 
 export interface ExportArgs {
   readonly file?: string;
@@ -25,6 +27,7 @@ export interface ExportArgs {
   readonly opset?: string;
   readonly seed?: string;
   readonly fromWeights?: string;
+  readonly onnxFunctions?: boolean;
 }
 
 function intArg(name: string, value: string | undefined, fallback: number, min: number): number {
@@ -58,7 +61,7 @@ export async function exportCommand(io: CliIO, a: ExportArgs): Promise<number> {
   const seed = intArg('seed', a.seed, 0, 0);
   const doc = await loadGraphFile(io, a.file);
   const weights = a.fromWeights ? await readWeightsFile(a.fromWeights) : undefined;
-  const r = exportGraph(doc, { seed, opset, ...(weights ? { weights } : {}) });
+  const r = exportGraph(doc, { seed, opset, ...(weights ? { weights } : {}), ...(a.onnxFunctions ? { onnxFunctions: true } : {}) });
   if (!r.ok) {
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     io.err(`layerloom: ${a.file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was written:\n`);
@@ -72,7 +75,11 @@ export async function exportCommand(io: CliIO, a: ExportArgs): Promise<number> {
   } catch (e) {
     throw new UserError(`cannot write ${files.map((f) => f.path).join(' and ')}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : (e as Error).message}`);
   }
-  io.out(`wrote ${a.onnx} (${r.onnx.length.toLocaleString('en-US')} bytes, opset ${opset}; inputs ${r.inputs.join(', ')}; outputs ${r.outputs.join(', ')})\n`);
+  const blocks = [...r.shaped.blockInfo.values()].filter((b) => b.depth === 0);
+  const structure = blocks.length
+    ? `; blocks ${blocks.map((b) => `${b.id}${b.repeat > 1 ? ` ×${b.repeat}` : ''}`).join(', ')}${a.onnxFunctions ? ' as ONNX functions' : ' inlined'}`
+    : '';
+  io.out(`wrote ${a.onnx} (${r.onnx.length.toLocaleString('en-US')} bytes, opset ${opset}; inputs ${r.inputs.join(', ')}; outputs ${r.outputs.join(', ')}${structure})\n`);
   if (a.weights) io.out(`wrote ${a.weights} (${r.shaped.totalParams.toLocaleString('en-US')} parameters)\n`);
   return EXIT.ok;
 }

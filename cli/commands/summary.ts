@@ -7,8 +7,9 @@ import { loadGraphFile } from '../load-graph';
 export const summaryHelp = `Usage: layerloom summary <graph.json> [--json]
 
 Prints every layer's output shape(s), parameter count and FLOPs per sample, the totals, then any
-problems found. Exit status: 0 when there is no error, 1 when the graph has errors, 2 when the file
-cannot be read.
+problems found. A block is one row (\`Block ×N\`: totals over its N copies) followed by its layers,
+indented and named by path (\`enc/ff1\`, counted once). Exit status: 0 when there is no error, 1 when
+the graph has errors, 2 when the file cannot be read.
 
   --json   print {"nodes":[…],"total_params":…,"diagnostics":[…]} instead of a table`;
 
@@ -26,7 +27,10 @@ export async function summaryCommand(io: CliIO, args: { file?: string; json: boo
       const ports = Object.entries(n.outputs);
       const shapes =
         ports.length === 0 ? '—' : ports.length === 1 ? shapeText(ports[0]![1]) : ports.map(([p, sh]) => `${p}: ${shapeText(sh)}`).join('\n');
-      return [n.label ? `${n.id} (${n.label})` : n.id, n.kind, shapes, n.params ? formatInt(n.params) : '—', n.flops ? formatCompact(n.flops) : '—'];
+      // Layers inside a block are indented under its row; a repeated block reads `Block ×6`, its totals over the copies.
+      const name = `${'  '.repeat(n.depth ?? 0)}${n.label ? `${n.id} (${n.label})` : n.id}`;
+      const kind = n.repeat !== undefined && n.repeat > 1 ? `${n.kind} ×${n.repeat}` : n.kind;
+      return [name, kind, shapes, n.params ? formatInt(n.params) : '—', n.flops ? formatCompact(n.flops) : '—'];
     });
     const lines = [
       `${s.name}`,
