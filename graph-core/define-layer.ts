@@ -167,6 +167,71 @@ export interface LayerDoc {
   readonly lecture?: string;
 }
 
+/**
+ * A value written into generated PyTorch code: numbers, booleans, strings (as Python string literals), `null`
+ * (None), lists (tuples with `tuple: true`), and `{ port }` / `{ ports }`: the tensor arriving at an input port
+ * (a variadic port gives the list of its tensors).
+ */
+export type TorchArg =
+  | number
+  | boolean
+  | string
+  | null
+  | readonly TorchArg[]
+  | { readonly tuple: readonly TorchArg[] }
+  | { readonly port: string }
+  | { readonly ports: string };
+
+/** A Python call: `fn(*args, **kwargs)`. */
+export interface TorchCall {
+  /** `nn.Linear`, `torch.cat`, or a helper class defined in the generated layers.py. */
+  readonly fn: string;
+  readonly args?: readonly TorchArg[];
+  readonly kwargs?: Readonly<Record<string, TorchArg>>;
+}
+
+/**
+ * One argument of a module call: the tensor at `port`, by keyword when `kwarg` is given. Unconnected, it is left
+ * out, or with `unconnected: 'target'` replaced by the dataset's target (a loss whose target port is free).
+ */
+export interface TorchInput {
+  readonly port: string;
+  readonly kwarg?: string;
+  readonly unconnected?: 'target';
+}
+
+/** A small nn.Module the generated layers.py defines, for layers that have no torch.nn class. */
+export interface TorchHelper {
+  readonly name: string;
+  /** The Python class definition (static source; the same for every instance). */
+  readonly source: string;
+}
+
+/**
+ * How the PyTorch exporter (exporters/pytorch) writes a layer. Data only: the exporter turns it into
+ * `self.<id> = <module>` in `__init__` and one statement in `forward`, with no per-kind code of its own.
+ */
+export type TorchCode =
+  /**
+   * A submodule registered under the node id (so its state_dict keys are `<id>.<torch name>`), called in forward
+   * with the tensors at `inputs` (default: the connected input ports, in declaration order; a `{ port, kwarg }`
+   * entry passes one by keyword). `returns` lists the output ports in the order the call returns them.
+   */
+  | {
+      readonly module: TorchCall;
+      readonly inputs?: readonly (string | TorchInput)[];
+      readonly returns?: readonly string[];
+      readonly helper?: TorchHelper;
+    }
+  /** A function of the inputs with no state, e.g. `torch.cat([a, b], dim=1)`. */
+  | { readonly call: TorchCall }
+  /** A tensor method on the `on` input port (default `in`), e.g. `x.permute(0, 2, 1)`. */
+  | { readonly method: string; readonly on?: string; readonly args?: readonly TorchArg[]; readonly kwargs?: Readonly<Record<string, TorchArg>> }
+  /** A binary operator on the `a` and `b` ports: `a + b`. */
+  | { readonly operator: '+' | '*' }
+  /** A graph input: an argument of forward (Input), or noise the training loop draws (Noise). */
+  | { readonly argument: 'data' | 'noise' };
+
 export interface LayerMigration {
   readonly to: number;
   readonly up: (params: Readonly<Record<string, unknown>>) => Record<string, unknown>;
@@ -187,6 +252,8 @@ export interface LayerDef<K extends string = string, P extends ParamSpecs = Para
   flops?(ctx: SizedCtx<P>): number;
   /** Lowers the layer to primitive IR ops; returns one value per output port. Autodiff derives the gradient. */
   lower?(ctx: LowerCtx<P>): Readonly<Record<string, V>>;
+  /** The PyTorch equivalent as data, for the PyTorch exporter; computed from params and inferred shapes. */
+  torch?(ctx: SizedCtx<P>): TorchCode;
   /** Parameter-format version of this kind; documents with an older `v` are migrated. */
   readonly version?: number;
   readonly migrations?: readonly LayerMigration[];

@@ -19,6 +19,7 @@
 import { defineLayer, fail, ok } from '../define-layer';
 import type { IrBuilder, V } from '../ir/builder';
 import { p } from '../params';
+import { pair } from './common/torch';
 
 /** Total length of the adaptive windows that split `size` cells into `out` windows. */
 function windowTotal(size: number, out: number): number {
@@ -79,6 +80,7 @@ export const AdaptiveAvgPool2d = defineLayer({
   },
   flops: ({ params: q, in: { in: x } }) =>
     (x![1] as number) * windowTotal(x![2] as number, q.output_size[0]) * windowTotal(x![3] as number, q.output_size[1]),
+  torch: ({ params: q }) => ({ module: { fn: 'nn.AdaptiveAvgPool2d', args: [pair(q.output_size)] } }),
   lower: ({ ir, params: q, x: { in: x }, in: { in: shape } }) => ({
     out: lowerAdaptive(ir, x!, [shape![2] as number, shape![3] as number], q.output_size),
   }),

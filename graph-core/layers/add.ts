@@ -22,5 +22,6 @@ export const Add = defineLayer({
       lecture: 'ResNets (residual connections)',
     },
   }),
+  torch: () => ({ operator: '+' }),
   lower: ({ ir, x: { a, b } }) => ({ out: ir.add(a!, b!) }),
 });

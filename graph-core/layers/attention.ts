@@ -26,6 +26,45 @@ import { keepMaskBias } from './common/attention-lower';
 import { SOFTMAX_FLOPS_PER_ELEMENT } from './common/attention-weights';
 import { fanInUniform } from './common/init';
 
+const ATTENTION = {
+  name: 'Attention',
+  source: `class Attention(nn.Module):
+    """Single-head attention; returns (context [N, Tq, Dv], weights [N, Tq, Tk]).
+
+    score: "dot" q.k, "scaled_dot" q.k / sqrt(Dk), "general" q W k^T, "additive" v^T tanh(W [q; k]).
+    mask: 1 where a key may be attended to, 0 where it is hidden ([N, Tk] or [N, Tq, Tk]).
+    """
+
+    def __init__(self, score, query_dim, key_dim, attn_dim=32):
+        super().__init__()
+        self.score = score
+        self.query_dim = query_dim
+        if score == "general":
+            self.weight = nn.Parameter(torch.empty(query_dim, key_dim))
+            nn.init.uniform_(self.weight, -key_dim**-0.5, key_dim**-0.5)
+        elif score == "additive":
+            self.W = nn.Linear(query_dim + key_dim, attn_dim, bias=False)
+            self.v = nn.Linear(attn_dim, 1, bias=False)
+
+    def forward(self, query, keys, values, mask=None):
+        if self.score == "additive":
+            # W [q; k] = W_q q + W_k k: project queries and keys once, then add every pair.
+            qa = query @ self.W.weight[:, : self.query_dim].T
+            ka = keys @ self.W.weight[:, self.query_dim :].T
+            scores = self.v(torch.tanh(qa.unsqueeze(2) + ka.unsqueeze(1))).squeeze(-1)
+        else:
+            q = query @ self.weight if self.score == "general" else query
+            scores = q @ keys.transpose(1, 2)
+            if self.score == "scaled_dot":
+                scores = scores / keys.shape[-1] ** 0.5
+        if mask is not None:
+            mask = mask.unsqueeze(1) if mask.dim() == 2 else mask
+            scores = scores + (1 - mask.float()) * -1e9
+        weights = torch.softmax(scores, dim=-1)
+        return weights @ values, weights
+`,
+};
+
 export const Attention = defineLayer({
   kind: 'Attention',
   category: 'attention',
@@ -114,6 +153,15 @@ export const Attention = defineLayer({
     }
     return scores + SOFTMAX_FLOPS_PER_ELEMENT * pairs + 2 * pairs * dv;
   },
+  torch: ({ params: q, in: { query, keys } }) => ({
+    module: {
+      fn: ATTENTION.name,
+      args: [q.score, query![2] as number, keys![2] as number],
+      ...(q.score === 'additive' ? { kwargs: { attn_dim: q.attn_dim } } : {}),
+    },
+    returns: ['context', 'weights'],
+    helper: ATTENTION,
+  }),
   lower: ({ ir, params: q, x: { query, keys, values, mask }, in: shapes, w }) => {
     const tq = shapes.query![1] as number;
     const dq = shapes.query![2] as number;

@@ -12,6 +12,7 @@ import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { numel } from '../shape';
 import { isFailure, windowOut } from './common/window';
+import { changed, pair } from './common/torch';
 
 export const AvgPool2d = defineLayer({
   kind: 'AvgPool2d',
@@ -40,6 +41,18 @@ export const AvgPool2d = defineLayer({
     return ok({ out: ['N', x![1]!, ...hw] });
   },
   flops: ({ params: q, out }) => numel(out.out!.slice(1) as number[]) * numel(q.kernel_size),
+  torch: ({ params: q }) => ({
+    module: {
+      fn: 'nn.AvgPool2d',
+      args: [pair(q.kernel_size)],
+      kwargs: changed({
+        stride: [q.stride ? pair(q.stride) : null, null],
+        padding: [pair(q.padding), 0],
+        ceil_mode: [q.ceil_mode, false],
+        count_include_pad: [q.count_include_pad, true],
+      }),
+    },
+  }),
   lower: ({ ir, params: q, x: { in: x } }) => ({
     out: ir.averagePool(x!, {
       kernel_shape: [...q.kernel_size],

@@ -11,6 +11,7 @@
 import { defineLayer, type LowerMode } from '../define-layer';
 import type { IrBuilder, V } from '../ir/builder';
 import { defineBatchNorm } from './common/batch-norm';
+import { changed } from './common/torch';
 
 /**
  * The lowering shared by BatchNorm1d and BatchNorm2d (channels on dim 1). With running statistics in eval mode:
@@ -64,6 +65,18 @@ export const BatchNorm1d = defineLayer({
       lecture: 'Normalisation (batch norm)',
     },
     input: { doc: '[N, C] or [N, C, L]', rank: [2, 3], layout: '[N, C] or [N, C, L]' },
+  }),
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: 'nn.BatchNorm1d',
+      args: [x![1] as number],
+      kwargs: changed({
+        eps: [q.eps, 1e-5],
+        momentum: [q.momentum, 0.1],
+        affine: [q.affine, true],
+        track_running_stats: [q.track_running_stats, true],
+      }),
+    },
   }),
   lower: ({ ir, params: q, x: { in: x }, w, mode, updateBuffer }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode, updateBuffer) }),
 });

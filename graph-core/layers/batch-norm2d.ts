@@ -11,6 +11,7 @@
 import { defineLayer } from '../define-layer';
 import { lowerBatchNorm } from './batch-norm1d';
 import { defineBatchNorm } from './common/batch-norm';
+import { changed } from './common/torch';
 
 export const BatchNorm2d = defineLayer({
   ...defineBatchNorm({
@@ -25,6 +26,18 @@ export const BatchNorm2d = defineLayer({
       lecture: 'Normalisation (batch norm)',
     },
     input: { doc: '[N, C, H, W]', rank: 4, layout: '[N, C, H, W]' },
+  }),
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: 'nn.BatchNorm2d',
+      args: [x![1] as number],
+      kwargs: changed({
+        eps: [q.eps, 1e-5],
+        momentum: [q.momentum, 0.1],
+        affine: [q.affine, true],
+        track_running_stats: [q.track_running_stats, true],
+      }),
+    },
   }),
   lower: ({ ir, params: q, x: { in: x }, w, mode, updateBuffer }) => ({ out: lowerBatchNorm(ir, x!, w, q, mode, updateBuffer) }),
 });

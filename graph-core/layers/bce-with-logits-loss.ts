@@ -27,6 +27,7 @@ export const BCEWithLogitsLoss = defineElementwiseLoss({
   targetDoc: 'Targets in [0, 1] with the same shape as input. Leave unconnected to use the dataset targets.',
   flopsPerElement: 6,
   // max(x, 0) − x·y + log(1 + e^{−|x|}): stable for large |x|.
+  torch: { fn: 'nn.BCEWithLogitsLoss' },
   term: (ir, x, y) => ir.add(ir.sub(ir.relu(x), ir.mul(x, y)), ir.log(ir.add(ir.exp(ir.neg(ir.abs(x))), ir.scalar(1)))),
   metrics: (ir, x, y, { metric }) => {
     const all = x.type.shape.map((_, i) => i);

@@ -11,6 +11,20 @@
  */
 import { defineLayer, ok } from '../define-layer';
 
+const CLASS_TOKEN = {
+  name: 'ClassToken',
+  source: `class ClassToken(nn.Module):
+    """Puts one learned token in front of every sequence: [N, T, D] -> [N, T + 1, D]."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.cls_token = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
+
+    def forward(self, x):
+        return torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1)
+`,
+};
+
 export const ClassToken = defineLayer({
   kind: 'ClassToken',
   category: 'vision',
@@ -29,6 +43,7 @@ export const ClassToken = defineLayer({
   inferShape: ({ in: { in: x } }) => ok({ out: ['N', (x![1] as number) + 1, x![2]!] }),
   weights: ({ in: { in: x } }) => ({ cls_token: { shape: [1, 1, x![2] as number], init: { normal: 0.02 } } }),
   flops: () => 0,
+  torch: ({ in: { in: x } }) => ({ module: { fn: CLASS_TOKEN.name, args: [x![2] as number] }, helper: CLASS_TOKEN }),
   lower: ({ ir, x: { in: x }, w: { cls_token } }) => {
     // Expand cannot stretch the batch-less [1, 1, D] to N (ONNX Expand writes N as 1), so the batch comes from x:
     // Where(c, cls, cls) with any c : [N, 1, 1] is the token repeated per sample, exactly, whatever x holds.

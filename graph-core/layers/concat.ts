@@ -43,5 +43,6 @@ export const Concat = defineLayer({
     }
     return ok({ out: first.map((s, i) => (i === d ? total : s)) });
   },
+  torch: ({ params: q }) => ({ call: { fn: 'torch.cat', args: [{ ports: 'in' }], kwargs: { dim: q.dim } } }),
   lower: ({ ir, params: q, xs: { in: xs } }) => ({ out: ir.concat(xs!, normDim(q.dim, xs![0]!.type.shape.length)) }),
 });

@@ -26,6 +26,7 @@ import type { IrBuilder, V } from '../ir/builder';
 import { p } from '../params';
 import { convTransposeOutSize, numel } from '../shape';
 import { fanInUniform } from './common/init';
+import { changed, pair } from './common/torch';
 
 interface ConvTransposeGeometry {
   readonly stride: readonly number[];
@@ -113,5 +114,19 @@ export const ConvTranspose2d = defineLayer({
   },
   flops: ({ params: q, in: { in: x } }) =>
     2 * numel(x!.slice(1) as number[]) * (q.out_channels / q.groups) * numel(q.kernel_size),
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: 'nn.ConvTranspose2d',
+      args: [x![1] as number, q.out_channels, pair(q.kernel_size)],
+      kwargs: changed({
+        stride: [pair(q.stride), 1],
+        padding: [pair(q.padding), 0],
+        output_padding: [pair(q.output_padding), 0],
+        groups: [q.groups, 1],
+        bias: [q.bias, true],
+        dilation: [pair(q.dilation), 1],
+      }),
+    },
+  }),
   lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => ({ out: lowerConvTranspose(ir, x!, weight!, bias, q) }),
 });

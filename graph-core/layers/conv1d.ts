@@ -10,6 +10,7 @@ import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { fanInUniform } from './common/init';
 import { isFailure, windowOut } from './common/window';
+import { changed } from './common/torch';
 
 export const Conv1d = defineLayer({
   kind: 'Conv1d',
@@ -52,6 +53,13 @@ export const Conv1d = defineLayer({
   },
   flops: ({ params: q, in: { in: x }, out }) =>
     2 * q.out_channels * (out.out![2] as number) * ((x![1] as number) / q.groups) * q.kernel_size,
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: 'nn.Conv1d',
+      args: [x![1] as number, q.out_channels, q.kernel_size],
+      kwargs: changed({ stride: [q.stride, 1], padding: [q.padding, 0], dilation: [q.dilation, 1], groups: [q.groups, 1], bias: [q.bias, true] }),
+    },
+  }),
   lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => ({
     out: ir.conv(x!, weight!, bias, { strides: [q.stride], pads: [q.padding, q.padding], dilations: [q.dilation], group: q.groups }),
   }),

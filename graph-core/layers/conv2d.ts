@@ -10,6 +10,7 @@ import { p } from '../params';
 import { numel } from '../shape';
 import { fanInUniform } from './common/init';
 import { isFailure, windowOut } from './common/window';
+import { changed, pair } from './common/torch';
 
 export const Conv2d = defineLayer({
   kind: 'Conv2d',
@@ -51,6 +52,19 @@ export const Conv2d = defineLayer({
   },
   flops: ({ params: q, in: { in: x }, out }) =>
     2 * numel(out.out!.slice(1) as number[]) * ((x![1] as number) / q.groups) * numel(q.kernel_size),
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: 'nn.Conv2d',
+      args: [x![1] as number, q.out_channels, pair(q.kernel_size)],
+      kwargs: changed({
+        stride: [pair(q.stride), 1],
+        padding: [pair(q.padding), 0],
+        dilation: [pair(q.dilation), 1],
+        groups: [q.groups, 1],
+        bias: [q.bias, true],
+      }),
+    },
+  }),
   lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => ({
     out: ir.conv(x!, weight!, bias, { strides: [...q.stride], pads: [...q.padding, ...q.padding], dilations: [...q.dilation], group: q.groups }),
   }),

@@ -8,6 +8,18 @@
 import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { fmtShape, numelPerSample } from '../shape';
+import { changed } from './common/torch';
+
+/** nn.CrossEntropyLoss for per-step scores [N, T, C] against labels [N, T]. */
+const SEQUENCE_CROSS_ENTROPY = {
+  name: 'SequenceCrossEntropyLoss',
+  source: `class SequenceCrossEntropyLoss(nn.CrossEntropyLoss):
+    """nn.CrossEntropyLoss for per-step scores [N, T, C] and labels [N, T]: torch wants the classes in dim 1."""
+
+    def forward(self, input, target):
+        return super().forward(input.transpose(1, 2), target)
+`,
+};
 
 export const CrossEntropyLoss = defineLayer({
   kind: 'CrossEntropyLoss',
@@ -37,6 +49,15 @@ export const CrossEntropyLoss = defineLayer({
     return ok({ out: [] });
   },
   flops: ({ in: { input: x } }) => 4 * numelPerSample(x!),
+  // torch wants the classes in dimension 1, so per-step scores [N, T, C] go through a helper that moves them there.
+  torch: ({ params: q, in: { input: x } }) => ({
+    module: {
+      fn: x!.length === 3 ? SEQUENCE_CROSS_ENTROPY.name : 'nn.CrossEntropyLoss',
+      kwargs: changed({ ignore_index: [q.ignore_index, -100], label_smoothing: [q.label_smoothing, 0] }),
+    },
+    inputs: ['input', { port: 'target', unconnected: 'target' }],
+    ...(x!.length === 3 ? { helper: SEQUENCE_CROSS_ENTROPY } : {}),
+  }),
   lower: ({ ir, params: q, x: { input: x, target }, feed, metric }) => {
     const rank = x!.type.shape.length;
     const c = x!.type.shape[rank - 1] as number;

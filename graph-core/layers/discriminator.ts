@@ -14,6 +14,26 @@ import { defineLayer, ok, type WeightSpec } from '../define-layer';
 import { p } from '../params';
 import { numelPerSample, type Shape } from '../shape';
 import { fanInUniform } from './common/init';
+import { changed } from './common/torch';
+
+const DISCRIMINATOR = {
+  name: 'Discriminator',
+  source: `class Discriminator(nn.Module):
+    """A GAN critic: flattens each sample, then Linear/LeakyReLU pairs and a Linear to one logit [N, 1]."""
+
+    def __init__(self, in_features, hidden_sizes, negative_slope=0.2):
+        super().__init__()
+        layers, d = [], in_features
+        for h in hidden_sizes:
+            layers += [nn.Linear(d, h), nn.LeakyReLU(negative_slope)]
+            d = h
+        layers.append(nn.Linear(d, 1))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.layers(x.flatten(1))
+`,
+};
 
 /** The sizes the Linears map between: the flattened input, every hidden size, and the final logit. */
 const sizes = (x: Shape, hidden: readonly number[]): number[] => [numelPerSample(x), ...hidden, 1];
@@ -54,6 +74,14 @@ export const Discriminator = defineLayer({
     for (const h of q.hidden_sizes) flops += h;
     return flops;
   },
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: DISCRIMINATOR.name,
+      args: [sizes(x!, [])[0]!, [...q.hidden_sizes]],
+      kwargs: changed({ negative_slope: [q.negative_slope, 0.2] }),
+    },
+    helper: DISCRIMINATOR,
+  }),
   lower: ({ ir, params: q, x: { in: x }, w }) => {
     // The batch dim is the symbol N in exported models but a number in train steps: leave it out either way.
     const s = sizes(x!.type.shape.slice(1), q.hidden_sizes);

@@ -28,5 +28,6 @@ export const Dropout = defineElementwise({
     p: p.float({ default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing each element during training.' }),
   },
   flopsPerElement: 1,
+  torch: ({ params: q }) => ({ module: { fn: 'nn.Dropout', args: q.p === 0.5 ? [] : [q.p] } }),
   lower: (x, { ir, mode, feed, params: q }) => (mode === 'eval' || q.p === 0 ? x : ir.mul(x, feed('mask', x.type, { kind: 'dropout', p: q.p }))),
 });

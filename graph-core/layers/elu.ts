@@ -9,6 +9,7 @@
  */
 import { p } from '../params';
 import { defineElementwise } from './common/elementwise';
+import { changed } from './common/torch';
 
 export const ELU = defineElementwise({
   kind: 'ELU',
@@ -23,5 +24,6 @@ export const ELU = defineElementwise({
     alpha: p.float({ default: 1.0, doc: 'The value the output approaches for very negative inputs is −alpha.' }),
   },
   flopsPerElement: 3,
+  torch: ({ params: q }) => ({ module: { fn: 'nn.ELU', kwargs: changed({ alpha: [q.alpha, 1] }) } }),
   lower: (x, { ir, params: q }) => ir.elu(x, q.alpha),
 });

@@ -9,6 +9,7 @@
  */
 import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
+import { changed } from './common/torch';
 
 export const Embedding = defineLayer({
   kind: 'Embedding',
@@ -44,5 +45,8 @@ export const Embedding = defineLayer({
     },
   }),
   flops: () => 0,
+  torch: ({ params: q }) => ({
+    module: { fn: 'nn.Embedding', args: [q.num_embeddings, q.embedding_dim], kwargs: changed({ padding_idx: [q.padding_idx, null] }) },
+  }),
   lower: ({ ir, x: { in: ids }, w: { weight } }) => ({ out: ir.gather(weight!, ids!, 0) }),
 });

@@ -34,5 +34,6 @@ export const Flatten = defineLayer({
     const out: Dim[] = [...x!.slice(0, s), merged, ...x!.slice(e + 1)];
     return ok({ out });
   },
+  torch: ({ params: q }) => ({ module: { fn: 'nn.Flatten', args: q.start_dim === 1 && q.end_dim === -1 ? [] : [q.start_dim, q.end_dim] } }),
   lower: ({ ir, x: { in: x }, out }) => ({ out: ir.reshape(x!, out.out!) }),
 });

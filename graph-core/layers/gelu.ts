@@ -10,6 +10,7 @@
  */
 import { p } from '../params';
 import { defineElementwise } from './common/elementwise';
+import { changed } from './common/torch';
 
 export const GELU = defineElementwise({
   kind: 'GELU',
@@ -24,6 +25,7 @@ export const GELU = defineElementwise({
     approximate: p.enum({ default: 'none', choices: ['none', 'tanh'], doc: '"none" uses the exact erf form; "tanh" uses the faster tanh approximation.' }),
   },
   flopsPerElement: 5,
+  torch: ({ params: q }) => ({ module: { fn: 'nn.GELU', kwargs: changed({ approximate: [q.approximate, 'none'] }) } }),
   lower: (x, { ir, params: q }) => {
     const half = ir.mul(x, ir.scalar(0.5));
     if (q.approximate === 'tanh') {

@@ -15,6 +15,42 @@
  */
 import { defineLayer, ok } from '../define-layer';
 import { p } from '../params';
+import { changed } from './common/torch';
+
+const GRADIENT_REVERSAL = {
+  name: 'GradientReversal',
+  source: `class _ReverseGradient(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, scale):
+        ctx.scale = scale
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -ctx.scale * grad, None
+
+
+class GradientReversal(nn.Module):
+    """The identity going forward; going backward the gradient is multiplied by -lambda.
+
+    schedule "dann": lambda_p = lambda * (2 / (1 + exp(-gamma * p)) - 1), where the training loop sets the
+    progress p from 0 to 1 (train.py does).
+    """
+
+    def __init__(self, lambd=1.0, schedule="constant", gamma=10.0):
+        super().__init__()
+        self.lambd, self.schedule, self.gamma = lambd, schedule, gamma
+        self.progress = 0.0
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        scale = self.lambd
+        if self.schedule == "dann":
+            scale *= 2 / (1 + math.exp(-self.gamma * self.progress)) - 1
+        return _ReverseGradient.apply(x, scale)
+`,
+};
 
 export const GradientReversal = defineLayer({
   kind: 'GradientReversal',
@@ -41,6 +77,10 @@ export const GradientReversal = defineLayer({
   outputs: { out: { doc: 'The same values; their gradient comes back reversed.' } },
   inferShape: ({ in: { in: x } }) => ok({ out: x! }),
   flops: () => 0,
+  torch: ({ params: q }) => ({
+    module: { fn: GRADIENT_REVERSAL.name, kwargs: changed({ lambd: [q.lambda, 1], schedule: [q.schedule, 'constant'], gamma: [q.gamma, 10] }) },
+    helper: GRADIENT_REVERSAL,
+  }),
   lower: ({ ir, x: { in: x }, mode, feed, params: q }) => {
     // NOTE: evaluation and export have no backward pass, so the layer vanishes there.
     if (mode === 'eval') return { out: x! };

@@ -13,7 +13,7 @@
  * PyTorch: torch.nn.GRU(batch_first=True, input_size inferred) · ONNX: GRU (linear_before_reset = 1) · Lecture: "Recurrent networks (GRU)"
  */
 import { defineLayer } from '../define-layer';
-import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentWeights } from './common/recurrent';
+import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentTorch, recurrentWeights } from './common/recurrent';
 
 const GATES = 3;
 /** Elementwise work per hidden unit and step: σ, σ, tanh; r⊙(…) and the sum; (1 − z)⊙n + z⊙h. */
@@ -39,5 +39,6 @@ export const GRU = defineLayer({
   inferShape: ({ params: q, in: { in: x } }) => recurrentShapes(x!, q, false),
   weights: ({ params: q, in: { in: x } }) => recurrentWeights(x!, q, GATES),
   flops: ({ params: q, in: { in: x } }) => recurrentFlops(x!, q, GATES, CELL_OPS),
+  torch: ({ params: q, in: { in: x } }) => recurrentTorch('GRU', x!, q),
   lower: (ctx) => lowerRecurrent(ctx, 'gru'),
 });

@@ -22,5 +22,6 @@ export const Input = defineLayer({
   },
   inputs: {},
   outputs: { out: { doc: 'The batch of samples [N, …shape].' } },
+  torch: () => ({ argument: 'data' }),
   inferShape: ({ params: q }) => ok({ out: { shape: [BATCH, ...q.shape], dtype: q.dtype } }),
 });

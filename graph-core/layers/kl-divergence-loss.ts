@@ -17,6 +17,24 @@
 import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { fmtShape, numelPerSample, sameShape } from '../shape';
+import { changed } from './common/torch';
+
+const KL_DIVERGENCE = {
+  name: 'KLDivergenceLoss',
+  source: `class KLDivergenceLoss(nn.Module):
+    """beta * the batch mean of KL(N(mu, sigma^2) || N(0, 1)), summed over the code (a VAE's KL term)."""
+
+    def __init__(self, beta=1.0, parameterization="logvar"):
+        super().__init__()
+        self.beta, self.parameterization = beta, parameterization
+
+    def forward(self, mu, logvar):
+        if self.parameterization == "log_std":
+            logvar = 2 * logvar
+        code = tuple(range(1, mu.dim()))
+        return self.beta * (-0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=code)).mean()
+`,
+};
 
 export const KLDivergenceLoss = defineLayer({
   kind: 'KLDivergenceLoss',
@@ -48,6 +66,11 @@ export const KLDivergenceLoss = defineLayer({
     return ok({ out: [] });
   },
   flops: ({ in: { mu } }) => 6 * numelPerSample(mu!),
+  torch: ({ params: q }) => ({
+    module: { fn: KL_DIVERGENCE.name, kwargs: changed({ beta: [q.beta, 1], parameterization: [q.parameterization, 'logvar'] }) },
+    inputs: ['mu', 'logvar'],
+    helper: KL_DIVERGENCE,
+  }),
   lower: ({ ir, x: { mu, logvar }, params: q, metric }) => {
     const lv = q.parameterization === 'logvar' ? logvar! : ir.mul(logvar!, ir.scalar(2));
     // 1 + logvar − μ² − exp(logvar), per element

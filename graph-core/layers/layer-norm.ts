@@ -13,6 +13,7 @@
 import { defineLayer, fail, ok, type WeightSpec } from '../define-layer';
 import { p } from '../params';
 import { fmtShape, numel, numelPerSample } from '../shape';
+import { changed } from './common/torch';
 
 export const LayerNorm = defineLayer({
   kind: 'LayerNorm',
@@ -54,6 +55,17 @@ export const LayerNorm = defineLayer({
   },
   flops: ({ params: q, out }) =>
     (5 + (q.elementwise_affine ? 1 + (q.bias ? 1 : 0) : 0)) * numelPerSample(out.out!),
+  // bias=False needs torch ≥ 2.1.
+  torch: ({ params: q, in: { in: x } }) => {
+    const shape = x!.slice(x!.length - q.normalized_dims) as number[];
+    return {
+      module: {
+        fn: 'nn.LayerNorm',
+        args: [shape.length === 1 ? shape[0]! : { tuple: shape }],
+        kwargs: changed({ eps: [q.eps, 1e-5], elementwise_affine: [q.elementwise_affine, true], bias: [q.bias || !q.elementwise_affine, true] }),
+      },
+    };
+  },
   lower: ({ ir, params: q, x: { in: x }, w: { weight, bias } }) => {
     const axis = x!.type.shape.length - q.normalized_dims;
     const normShape = x!.type.shape.slice(axis) as number[];

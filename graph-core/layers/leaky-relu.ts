@@ -23,5 +23,6 @@ export const LeakyReLU = defineElementwise({
     negative_slope: p.float({ default: 0.01, doc: 'Slope used for negative inputs.' }),
   },
   flopsPerElement: 1,
+  torch: ({ params: q }) => ({ module: { fn: 'nn.LeakyReLU', args: q.negative_slope === 0.01 ? [] : [q.negative_slope] } }),
   lower: (x, { ir, params: q }) => ir.leakyRelu(x, q.negative_slope),
 });

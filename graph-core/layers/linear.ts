@@ -9,6 +9,7 @@ import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { numelPerSample } from '../shape';
 import { fanInUniform } from './common/init';
+import { changed } from './common/torch';
 
 export const Linear = defineLayer({
   kind: 'Linear',
@@ -53,6 +54,9 @@ export const Linear = defineLayer({
     };
   },
   flops: ({ in: { in: x }, params: q }) => 2 * numelPerSample(x!) * q.out_features,
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: { fn: 'nn.Linear', args: [x![x!.length - 1] as number, q.out_features], kwargs: changed({ bias: [q.bias, true] }) },
+  }),
   lower: ({ ir, x: { in: x }, w: { weight, bias } }) => {
     const y = ir.matmul(x!, ir.transpose(weight!, [1, 0]));
     return { out: bias ? ir.add(y, bias) : y };

@@ -34,6 +34,7 @@ export const LogSoftmax = defineLayer({
   flops: ({ out }) => 3 * numelPerSample(out.out!),
   // x − log Σ exp(x) with ReduceLogSumExp (ONNX LogSoftmax runs on the CPU under WebGPU), applied to s = x − max(x):
   // the JSEP/WebGPU ReduceLogSumExp sums exp(x) without a shift and would overflow past x ≈ 88.
+  torch: ({ params: q }) => ({ module: { fn: 'nn.LogSoftmax', kwargs: { dim: q.dim } } }),
   lower: ({ ir, params: q, x: { in: x } }) => {
     const axes = [normDim(q.dim, x!.type.shape.length)];
     const shifted = ir.sub(x!, ir.reduceMax(x!, axes, true));

@@ -15,7 +15,7 @@
  * PyTorch: torch.nn.LSTM(batch_first=True, input_size inferred) · ONNX: LSTM · Lecture: "Recurrent networks (LSTM)"
  */
 import { defineLayer } from '../define-layer';
-import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentWeights } from './common/recurrent';
+import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentTorch, recurrentWeights } from './common/recurrent';
 
 const GATES = 4;
 /** Elementwise work per hidden unit and step: σ, σ, tanh, σ; f⊙c + i⊙g; o⊙tanh(c). */
@@ -41,5 +41,6 @@ export const LSTM = defineLayer({
   inferShape: ({ params: q, in: { in: x } }) => recurrentShapes(x!, q, true),
   weights: ({ params: q, in: { in: x } }) => recurrentWeights(x!, q, GATES),
   flops: ({ params: q, in: { in: x } }) => recurrentFlops(x!, q, GATES, CELL_OPS),
+  torch: ({ params: q, in: { in: x } }) => recurrentTorch('LSTM', x!, q),
   lower: (ctx) => lowerRecurrent(ctx, 'lstm'),
 });

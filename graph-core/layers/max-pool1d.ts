@@ -8,6 +8,7 @@
 import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { isFailure, windowOut } from './common/window';
+import { changed } from './common/torch';
 
 export const MaxPool1d = defineLayer({
   kind: 'MaxPool1d',
@@ -41,6 +42,13 @@ export const MaxPool1d = defineLayer({
     return ok({ out: ['N', x![1]!, ...l] });
   },
   flops: ({ params: q, out }) => (out.out![1] as number) * (out.out![2] as number) * q.kernel_size,
+  torch: ({ params: q }) => ({
+    module: {
+      fn: 'nn.MaxPool1d',
+      args: [q.kernel_size],
+      kwargs: changed({ stride: [q.stride, null], padding: [q.padding, 0], dilation: [q.dilation, 1], ceil_mode: [q.ceil_mode, false] }),
+    },
+  }),
   lower: ({ ir, params: q, x: { in: x } }) => ({
     out: ir.maxPool(x!, {
       kernel_shape: [q.kernel_size],

@@ -7,6 +7,7 @@ import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { numel } from '../shape';
 import { isFailure, windowOut } from './common/window';
+import { changed, pair } from './common/torch';
 
 export const MaxPool2d = defineLayer({
   kind: 'MaxPool2d',
@@ -35,6 +36,18 @@ export const MaxPool2d = defineLayer({
     return ok({ out: ['N', x![1]!, ...hw] });
   },
   flops: ({ params: q, out }) => numel(out.out!.slice(1) as number[]) * numel(q.kernel_size),
+  torch: ({ params: q }) => ({
+    module: {
+      fn: 'nn.MaxPool2d',
+      args: [pair(q.kernel_size)],
+      kwargs: changed({
+        stride: [q.stride ? pair(q.stride) : null, null],
+        padding: [pair(q.padding), 0],
+        dilation: [pair(q.dilation), 1],
+        ceil_mode: [q.ceil_mode, false],
+      }),
+    },
+  }),
   lower: ({ ir, params: q, x: { in: x } }) => ({
     out: ir.maxPool(x!, {
       kernel_shape: [...q.kernel_size],

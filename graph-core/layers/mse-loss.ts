@@ -23,6 +23,7 @@ export const MSELoss = defineElementwiseLoss({
   inputDoc: 'Predictions [N, …].',
   targetDoc: 'Targets with the same shape as input. Leave unconnected to use the dataset targets.',
   flopsPerElement: 3,
+  torch: { fn: 'nn.MSELoss' },
   term: (ir, x, y) => {
     const d = ir.sub(x, y);
     return ir.mul(d, d);

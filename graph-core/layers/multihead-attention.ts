@@ -17,6 +17,36 @@ import { p } from '../params';
 import { fmtShape } from '../shape';
 import { multiheadAttention } from './common/attention-lower';
 import { multiheadAttentionFlops, multiheadAttentionWeights } from './common/attention-weights';
+import { changed } from './common/torch';
+
+const MULTIHEAD_ATTENTION = {
+  name: 'BatchFirstMultiheadAttention',
+  source: `class BatchFirstMultiheadAttention(nn.MultiheadAttention):
+    """nn.MultiheadAttention(batch_first=True) returning (out, weights per head [N, heads, Tq, Tk]).
+
+    key defaults to the query and value to the key (self-attention); causal hides later positions;
+    key_padding_mask is 1 (True) for keys to ignore.
+    """
+
+    def __init__(self, embed_dim, num_heads, causal=False, **kwargs):
+        super().__init__(embed_dim, num_heads, batch_first=True, **kwargs)
+        self.causal = causal
+
+    def forward(self, query, key=None, value=None, key_padding_mask=None):
+        key = query if key is None else key
+        value = key if value is None else value
+        t = query.shape[1]
+        mask = torch.ones(t, t, dtype=torch.bool, device=query.device).triu(1) if self.causal else None
+        if mask is None and self.in_proj_bias is None:
+            # torch 1.13's fused inference path fails without biases; an explicit (empty) mask avoids it.
+            mask = torch.zeros(t, key.shape[1], dtype=torch.bool, device=query.device)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.bool()
+        return super().forward(
+            query, key, value, key_padding_mask=key_padding_mask, attn_mask=mask, average_attn_weights=False
+        )
+`,
+};
 
 export const MultiheadAttention = defineLayer({
   kind: 'MultiheadAttention',
@@ -82,6 +112,21 @@ export const MultiheadAttention = defineLayer({
       vdim: v[2] as number,
       heads: q.num_heads,
     });
+  },
+  torch: ({ params: q, in: { query, key, value } }) => {
+    const e = query![2] as number;
+    const kdim = (key ?? query!)[2] as number;
+    const vdim = (value ?? key ?? query!)[2] as number;
+    return {
+      module: {
+        fn: MULTIHEAD_ATTENTION.name,
+        args: [e, q.num_heads],
+        kwargs: changed({ dropout: [q.dropout, 0], bias: [q.bias, true], kdim: [kdim, e], vdim: [vdim, e], causal: [q.causal, false] }),
+      },
+      inputs: ['query', { port: 'key', kwarg: 'key' }, { port: 'value', kwarg: 'value' }, { port: 'key_padding_mask', kwarg: 'key_padding_mask' }],
+      returns: ['out', 'weights'],
+      helper: MULTIHEAD_ATTENTION,
+    };
   },
   lower: (ctx) => {
     const { query, key, value, key_padding_mask: mask } = ctx.x;

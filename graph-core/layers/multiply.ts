@@ -21,5 +21,6 @@ export const Multiply = defineLayer({
       lecture: 'Gating and attention',
     },
   }),
+  torch: () => ({ operator: '*' }),
   lower: ({ ir, x: { a, b } }) => ({ out: ir.mul(a!, b!) }),
 });

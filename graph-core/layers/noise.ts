@@ -27,5 +27,6 @@ export const Noise = defineLayer({
   },
   inputs: {},
   outputs: { out: { doc: 'Standard normal noise [N, size].' } },
+  torch: () => ({ argument: 'noise' }),
   inferShape: ({ params: q }) => ok({ out: [BATCH, q.size] }),
 });

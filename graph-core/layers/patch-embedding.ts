@@ -13,6 +13,20 @@ import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { fanInUniform } from './common/init';
 
+const PATCH_EMBEDDING = {
+  name: 'PatchEmbedding',
+  source: `class PatchEmbedding(nn.Module):
+    """Cuts [N, C, H, W] into patch_size squares and maps each to an embed_dim token: [N, H*W/p^2, D]."""
+
+    def __init__(self, in_channels, embed_dim, patch_size):
+        super().__init__()
+        self.proj = nn.Conv2d(in_channels, embed_dim, patch_size, stride=patch_size)
+
+    def forward(self, x):
+        return self.proj(x).flatten(2).transpose(1, 2)
+`,
+};
+
 export const PatchEmbedding = defineLayer({
   kind: 'PatchEmbedding',
   category: 'vision',
@@ -52,6 +66,10 @@ export const PatchEmbedding = defineLayer({
     const tokens = out.out![1] as number;
     return 2 * tokens * q.embed_dim * (x![1] as number) * q.patch_size * q.patch_size;
   },
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: { fn: PATCH_EMBEDDING.name, args: [x![1] as number, q.embed_dim, q.patch_size] },
+    helper: PATCH_EMBEDDING,
+  }),
   lower: ({ ir, params: q, x: { in: x }, w, out }) => {
     const ps = q.patch_size;
     const y = ir.conv(x!, w['proj.weight']!, w['proj.bias'], { strides: [ps, ps], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 });

@@ -50,5 +50,6 @@ export const Permute = defineLayer({
     if (dims[0] !== 0) return fail('BAD_PARAM', { param: 'dims', problem: 'must start with 0: the batch must stay first' });
     return ok({ out: dims.map((d) => x![d]!) });
   },
+  torch: ({ params: q }) => ({ method: 'permute', args: [...q.dims] }),
   lower: ({ ir, params: q, x: { in: x } }) => ({ out: ir.transpose(x!, q.dims.map((d) => normDim(d, x!.type.shape.length))) }),
 });

@@ -15,6 +15,35 @@
 import { defineLayer, fail, ok, type WeightSpec } from '../define-layer';
 import { p } from '../params';
 import { numelPerSample } from '../shape';
+import { changed } from './common/torch';
+
+const POSITIONAL_ENCODING = {
+  name: 'PositionalEncoding',
+  source: `class PositionalEncoding(nn.Module):
+    """Adds a vector per position to [N, T, D]: fixed sin/cos waves, or one learned vector per position.
+
+    PE(pos, 2i) = sin(pos / base^(2i/D)),  PE(pos, 2i+1) = cos(pos / base^(2i/D))
+    """
+
+    def __init__(self, d_model, max_len=512, encoding="sinusoidal", base=10000.0):
+        super().__init__()
+        self.encoding = encoding
+        if encoding == "learned":
+            self.weight = nn.Parameter(torch.randn(max_len, d_model) * 0.02)
+        else:
+            pos = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)
+            freq = base ** (torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)
+            pe = torch.zeros(max_len, d_model, dtype=torch.float64)
+            pe[:, 0::2] = torch.sin(pos / freq)
+            pe[:, 1::2] = torch.cos(pos / freq)
+            # A constant, not part of the state dict.
+            self.register_buffer("pe", pe.float(), persistent=False)
+
+    def forward(self, x):
+        table = self.weight if self.encoding == "learned" else self.pe
+        return x + table[: x.shape[1]]
+`,
+};
 
 /** The sinusoidal table [T, D]: PE(pos, 2i) = sin(pos / base^{2i/D}), PE(pos, 2i+1) = cos(pos / base^{2i/D}), in float64. */
 function sinusoidalTable(t: number, d: number, base: number): Float32Array {
@@ -60,6 +89,14 @@ export const PositionalEncoding = defineLayer({
   weights: ({ params: q, in: { in: x } }): Readonly<Record<string, WeightSpec>> =>
     q.encoding === 'learned' ? { weight: { shape: [q.max_len, x![2] as number], init: { normal: 0.02 } } } : {},
   flops: ({ in: { in: x } }) => numelPerSample(x!),
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: POSITIONAL_ENCODING.name,
+      args: [x![2] as number],
+      kwargs: changed({ max_len: [q.max_len, 512], encoding: [q.encoding, 'sinusoidal'], base: [q.base, 10000] }),
+    },
+    helper: POSITIONAL_ENCODING,
+  }),
   lower: ({ ir, params: q, x: { in: x }, w: { weight } }) => {
     const t = x!.type.shape[1] as number;
     const d = x!.type.shape[2] as number;

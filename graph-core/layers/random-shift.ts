@@ -18,6 +18,31 @@
 import { defineLayer, ok } from '../define-layer';
 import { p } from '../params';
 
+const RANDOM_SHIFT = {
+  name: 'RandomShift',
+  source: `class RandomShift(nn.Module):
+    """While training, moves each image [N, C, H, W] by whole pixels (up to max_shift each way), zero fill."""
+
+    def __init__(self, max_shift=4):
+        super().__init__()
+        self.max_shift = max_shift
+
+    def forward(self, x):
+        if not self.training or self.max_shift == 0:
+            return x
+        n, _, h, w = x.shape
+        s = self.max_shift
+        padded = nn.functional.pad(x, (s, s, s, s))
+        dy = torch.randint(-s, s + 1, (n, 1), device=x.device)
+        dx = torch.randint(-s, s + 1, (n, 1), device=x.device)
+        # Output row i takes input row i - dy: row i - dy + s of the padded image.
+        rows = torch.arange(h, device=x.device) + s - dy
+        cols = torch.arange(w, device=x.device) + s - dx
+        batch = torch.arange(n, device=x.device)[:, None, None]
+        return padded[batch, :, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
+`,
+};
+
 export const RandomShift = defineLayer({
   kind: 'RandomShift',
   category: 'vision',
@@ -40,6 +65,7 @@ export const RandomShift = defineLayer({
     const [, c, h, w] = x! as readonly number[];
     return 2 * c! * h! * w! * (h! + w!);
   },
+  torch: ({ params: q }) => ({ module: { fn: RANDOM_SHIFT.name, args: [q.max_shift] }, helper: RANDOM_SHIFT }),
   lower: ({ ir, x: { in: x }, mode, feed, params: q, batch }) => {
     if (mode === 'eval' || q.max_shift === 0) return { out: x! };
     const [, , h, w] = x!.type.shape as readonly number[];

@@ -18,5 +18,6 @@ export const ReLU = defineElementwise({
   },
   params: {},
   flopsPerElement: 1,
+  torch: () => ({ module: { fn: 'nn.ReLU' } }),
   lower: (x, { ir }) => ir.relu(x),
 });

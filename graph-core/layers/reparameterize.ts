@@ -15,6 +15,24 @@
 import { defineLayer, fail, ok } from '../define-layer';
 import { p } from '../params';
 import { fmtShape, numelPerSample, sameShape } from '../shape';
+import { changed } from './common/torch';
+
+const REPARAMETERIZE = {
+  name: 'Reparameterize',
+  source: `class Reparameterize(nn.Module):
+    """A VAE sample z = mu + sigma * eps, eps ~ N(0, 1), while training; mu at inference."""
+
+    def __init__(self, parameterization="logvar"):
+        super().__init__()
+        self.parameterization = parameterization
+
+    def forward(self, mu, logvar):
+        if not self.training:
+            return mu
+        log_std = 0.5 * logvar if self.parameterization == "logvar" else logvar
+        return mu + torch.exp(log_std) * torch.randn_like(mu)
+`,
+};
 
 export const Reparameterize = defineLayer({
   kind: 'Reparameterize',
@@ -45,6 +63,11 @@ export const Reparameterize = defineLayer({
     return ok({ z: mu! });
   },
   flops: ({ in: { mu } }) => 3 * numelPerSample(mu!),
+  torch: ({ params: q }) => ({
+    module: { fn: REPARAMETERIZE.name, kwargs: changed({ parameterization: [q.parameterization, 'logvar'] }) },
+    inputs: ['mu', 'logvar'],
+    helper: REPARAMETERIZE,
+  }),
   lower: ({ ir, x: { mu, logvar }, mode, feed, params: q }) => {
     if (mode === 'eval') return { z: mu! };
     const eps = feed('eps', mu!.type, { kind: 'normal' });

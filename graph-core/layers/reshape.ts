@@ -43,5 +43,6 @@ export const Reshape = defineLayer({
     if (infer ? n % known !== 0 : n !== known) return fail('BAD_RESHAPE', { from: x!, to: q.shape }, { port: 'in' });
     return ok({ out: [BATCH, ...q.shape.map((s) => (s === -1 ? n / known : s))] });
   },
+  torch: ({ out }) => ({ method: 'reshape', args: [-1, ...(out.out!.slice(1) as number[])] }),
   lower: ({ ir, x: { in: x }, out }) => ({ out: ir.reshape(x!, out.out!) }),
 });

@@ -15,6 +15,17 @@ import { p } from '../params';
 import { fmtShape, numelPerSample, sameShape } from '../shape';
 import { layerNorm } from './common/attention-lower';
 import { LAYER_NORM_FLOPS_PER_ELEMENT, layerNormWeights } from './common/attention-weights';
+import { changed } from './common/torch';
+
+const RESIDUAL_LAYER_NORM = {
+  name: 'ResidualLayerNorm',
+  source: `class ResidualLayerNorm(nn.LayerNorm):
+    """The Transformer's Add & Norm: LayerNorm(x + sublayer), with nn.LayerNorm's weight and bias."""
+
+    def forward(self, x, sublayer):
+        return super().forward(x + sublayer)
+`,
+};
 
 export const ResidualLayerNorm = defineLayer({
   kind: 'ResidualLayerNorm',
@@ -42,5 +53,10 @@ export const ResidualLayerNorm = defineLayer({
   },
   weights: ({ in: { in: x } }) => layerNormWeights('', x![x!.length - 1] as number),
   flops: ({ out }) => (1 + LAYER_NORM_FLOPS_PER_ELEMENT) * numelPerSample(out.out!),
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: { fn: RESIDUAL_LAYER_NORM.name, args: [x![x!.length - 1] as number], kwargs: changed({ eps: [q.eps, 1e-5] }) },
+    inputs: ['in', 'sublayer'],
+    helper: RESIDUAL_LAYER_NORM,
+  }),
   lower: ({ ir, params: q, x: { in: x, sublayer: s }, w }) => ({ out: layerNorm(ir, ir.add(x!, s!), w, '', q.eps) }),
 });

@@ -10,7 +10,7 @@
  */
 import { defineLayer } from '../define-layer';
 import { p } from '../params';
-import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentWeights } from './common/recurrent';
+import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentTorch, recurrentWeights } from './common/recurrent';
 
 const GATES = 1;
 /** Elementwise work per hidden unit and step: the nonlinearity. */
@@ -37,5 +37,6 @@ export const RNN = defineLayer({
   inferShape: ({ params: q, in: { in: x } }) => recurrentShapes(x!, q, false),
   weights: ({ params: q, in: { in: x } }) => recurrentWeights(x!, q, GATES),
   flops: ({ params: q, in: { in: x } }) => recurrentFlops(x!, q, GATES, CELL_OPS),
+  torch: ({ params: q, in: { in: x } }) => recurrentTorch('RNN', x!, q, { nonlinearity: [q.nonlinearity, 'tanh'] }),
   lower: (ctx) => lowerRecurrent(ctx, ctx.params.nonlinearity),
 });

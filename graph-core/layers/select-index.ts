@@ -41,6 +41,7 @@ export const SelectIndex = defineLayer({
       });
     return ok({ out: x!.filter((_, i) => i !== d) });
   },
+  torch: ({ params: q }) => ({ method: 'select', args: [q.dim, q.index] }),
   lower: ({ ir, params: q, in: { in: shape }, x: { in: x } }) => {
     const d = normDim(q.dim, shape!.length);
     const size = shape![d] as number;

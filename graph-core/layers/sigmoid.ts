@@ -20,5 +20,6 @@ export const Sigmoid = defineElementwise({
   },
   params: {},
   flopsPerElement: 3,
+  torch: () => ({ module: { fn: 'nn.Sigmoid' } }),
   lower: (x, { ir }) => ir.sigmoid(x),
 });

@@ -20,5 +20,6 @@ export const SiLU = defineElementwise({
   },
   params: {},
   flopsPerElement: 4,
+  torch: () => ({ module: { fn: 'nn.SiLU' } }),
   lower: (x, { ir }) => ir.mul(x, ir.sigmoid(x)),
 });

@@ -32,5 +32,6 @@ export const Softmax = defineLayer({
   outputs: { out: { doc: 'Same shape as the input; values along dim are positive and sum to 1.' } },
   inferShape: ({ params: q, in: { in: x } }) => softmaxShape(x!, q.dim),
   flops: ({ out }) => 3 * numelPerSample(out.out!),
+  torch: ({ params: q }) => ({ module: { fn: 'nn.Softmax', kwargs: { dim: q.dim } } }),
   lower: ({ ir, params: q, x: { in: x } }) => ({ out: ir.softmax(x!, normDim(q.dim, x!.type.shape.length)) }),
 });

@@ -10,6 +10,7 @@
 import { defineLayer } from '../define-layer';
 import { normDim } from '../shape';
 import { defineReduction } from './common/reduce';
+import { changed } from './common/torch';
 
 export const Sum = defineLayer({
   ...defineReduction({
@@ -23,5 +24,6 @@ export const Sum = defineLayer({
       lecture: 'Tensors and shapes (reductions)',
     },
   }),
+  torch: ({ params: q }) => ({ method: 'sum', args: [q.dim], kwargs: changed({ keepdim: [q.keepdim, false] }) }),
   lower: ({ ir, params: q, x: { in: x } }) => ({ out: ir.reduceSum(x!, [normDim(q.dim, x!.type.shape.length)], q.keepdim) }),
 });

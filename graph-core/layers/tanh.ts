@@ -20,5 +20,6 @@ export const Tanh = defineElementwise({
   },
   params: {},
   flopsPerElement: 1,
+  torch: () => ({ module: { fn: 'nn.Tanh' } }),
   lower: (x, { ir }) => ir.tanh(x),
 });

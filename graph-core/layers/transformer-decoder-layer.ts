@@ -27,6 +27,33 @@ import {
   multiheadAttentionWeights,
 } from './common/attention-weights';
 import { dropout, feedForward, layerNorm, multiheadAttention } from './common/attention-lower';
+import { changed } from './common/torch';
+
+const DECODER_LAYER = {
+  name: 'BatchFirstTransformerDecoderLayer',
+  source: `class BatchFirstTransformerDecoderLayer(nn.TransformerDecoderLayer):
+    """nn.TransformerDecoderLayer(batch_first=True); causal (the default) hides later target positions."""
+
+    def __init__(self, d_model, nhead, causal=True, **kwargs):
+        super().__init__(d_model, nhead, batch_first=True, **kwargs)
+        self.causal = causal
+
+    def forward(self, tgt, memory, tgt_key_padding_mask=None, memory_key_padding_mask=None):
+        t = tgt.shape[1]
+        mask = torch.ones(t, t, dtype=torch.bool, device=tgt.device).triu(1) if self.causal else None
+        if tgt_key_padding_mask is not None:
+            tgt_key_padding_mask = tgt_key_padding_mask.bool()
+        if memory_key_padding_mask is not None:
+            memory_key_padding_mask = memory_key_padding_mask.bool()
+        return super().forward(
+            tgt,
+            memory,
+            tgt_mask=mask,
+            tgt_key_padding_mask=tgt_key_padding_mask,
+            memory_key_padding_mask=memory_key_padding_mask,
+        )
+`,
+};
 
 export const TransformerDecoderLayer = defineLayer({
   kind: 'TransformerDecoderLayer',
@@ -105,6 +132,29 @@ export const TransformerDecoderLayer = defineLayer({
     const crossAttention = multiheadAttentionFlops({ tq: t, tk: s, embedDim: d, kdim: d, vdim: d, heads: q.nhead });
     return selfAttention + crossAttention + feedForwardFlops(t, d, q.dim_feedforward) + 3 * (1 + LAYER_NORM_FLOPS_PER_ELEMENT) * t * d;
   },
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: DECODER_LAYER.name,
+      args: [x![2] as number, q.nhead],
+        kwargs: changed({
+          dim_feedforward: [q.dim_feedforward, 2048],
+          dropout: [q.dropout, 0.1],
+          activation: [q.activation, 'relu'],
+          layer_norm_eps: [q.layer_norm_eps, 1e-5],
+          norm_first: [q.norm_first, false],
+          // bias=False needs torch ≥ 2.1.
+          bias: [q.bias, true],
+          causal: [q.causal, true],
+        }),
+    },
+    inputs: [
+      'in',
+      'memory',
+      { port: 'tgt_key_padding_mask', kwarg: 'tgt_key_padding_mask' },
+      { port: 'memory_key_padding_mask', kwarg: 'memory_key_padding_mask' },
+    ],
+    helper: DECODER_LAYER,
+  }),
   lower: (ctx) => {
     const { ir, params: q, w } = ctx;
     const memory = ctx.x.memory!;

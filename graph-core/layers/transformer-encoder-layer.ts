@@ -27,6 +27,25 @@ import {
   multiheadAttentionWeights,
 } from './common/attention-weights';
 import { dropout, feedForward, layerNorm, multiheadAttention } from './common/attention-lower';
+import { changed } from './common/torch';
+
+const ENCODER_LAYER = {
+  name: 'BatchFirstTransformerEncoderLayer',
+  source: `class BatchFirstTransformerEncoderLayer(nn.TransformerEncoderLayer):
+    """nn.TransformerEncoderLayer(batch_first=True); causal hides later positions, padding masks are 1 to ignore."""
+
+    def __init__(self, d_model, nhead, causal=False, **kwargs):
+        super().__init__(d_model, nhead, batch_first=True, **kwargs)
+        self.causal = causal
+
+    def forward(self, src, src_key_padding_mask=None):
+        t = src.shape[1]
+        mask = torch.ones(t, t, dtype=torch.bool, device=src.device).triu(1) if self.causal else None
+        if src_key_padding_mask is not None:
+            src_key_padding_mask = src_key_padding_mask.bool()
+        return super().forward(src, src_mask=mask, src_key_padding_mask=src_key_padding_mask)
+`,
+};
 
 export const TransformerEncoderLayer = defineLayer({
   kind: 'TransformerEncoderLayer',
@@ -88,6 +107,24 @@ export const TransformerEncoderLayer = defineLayer({
     const attention = multiheadAttentionFlops({ tq: t, tk: t, embedDim: d, kdim: d, vdim: d, heads: q.nhead });
     return attention + feedForwardFlops(t, d, q.dim_feedforward) + 2 * (1 + LAYER_NORM_FLOPS_PER_ELEMENT) * t * d;
   },
+  torch: ({ params: q, in: { in: x } }) => ({
+    module: {
+      fn: ENCODER_LAYER.name,
+      args: [x![2] as number, q.nhead],
+        kwargs: changed({
+          dim_feedforward: [q.dim_feedforward, 2048],
+          dropout: [q.dropout, 0.1],
+          activation: [q.activation, 'relu'],
+          layer_norm_eps: [q.layer_norm_eps, 1e-5],
+          norm_first: [q.norm_first, false],
+          // bias=False needs torch ≥ 2.1.
+          bias: [q.bias, true],
+          causal: [q.causal, false],
+        }),
+    },
+    inputs: ['in', { port: 'src_key_padding_mask', kwarg: 'src_key_padding_mask' }],
+    helper: ENCODER_LAYER,
+  }),
   lower: (ctx) => {
     const { ir, params: q, w } = ctx;
     const mask = ctx.x.src_key_padding_mask;

@@ -54,5 +54,11 @@ export const Unflatten = defineLayer({
     const sizes = q.unflattened_size.map((s) => (s === -1 ? size / known : s));
     return ok({ out: [...x!.slice(0, d), ...sizes, ...x!.slice(d + 1)] });
   },
+  // The inferred sizes (no −1), so the generated code states the shape.
+  torch: ({ params: q, in: { in: x }, out }) => {
+    const d = normDim(q.dim, x!.length);
+    const sizes = out.out!.slice(d, d + q.unflattened_size.length) as number[];
+    return { module: { fn: 'nn.Unflatten', args: [q.dim, { tuple: sizes }] } };
+  },
   lower: ({ ir, x: { in: x }, out }) => ({ out: ir.reshape(x!, out.out!) }),
 });

@@ -23,6 +23,7 @@ import { defineLayer, fail, ok } from '../define-layer';
 import type { IrBuilder, V } from '../ir/builder';
 import { p } from '../params';
 import { numelPerSample } from '../shape';
+import { changed, pair } from './common/torch';
 
 /**
  * torch's float32 scale from output to input coordinates along one axis without align_corners:
@@ -129,6 +130,16 @@ export const Upsample = defineLayer({
     return ok({ out: ['N', x![1]!, ...hw] });
   },
   flops: ({ params: q, out }) => (q.mode === 'bilinear' ? 8 * numelPerSample(out.out!) : 0),
+  torch: ({ params: q }) => ({
+    module: {
+      fn: 'nn.Upsample',
+      kwargs: {
+        ...(q.size ? { size: pair(q.size) } : { scale_factor: q.scale_factor }),
+        mode: q.mode,
+        ...changed({ align_corners: [q.align_corners, false] }),
+      },
+    },
+  }),
   lower: ({ ir, params: q, x: { in: x }, in: { in: shape }, out }) => {
     const geometry: UpsampleGeometry = {
       input: [shape![2] as number, shape![3] as number],

@@ -1,5 +1,5 @@
 /** Shared rules of the losses that compare a prediction with a target of the same shape, element by element. */
-import { defineLayer, fail, ok, type LayerDoc, type LowerCtx } from '../../define-layer';
+import { defineLayer, fail, ok, type LayerDoc, type LowerCtx, type TorchCall } from '../../define-layer';
 import type { IrBuilder, V } from '../../ir/builder';
 import { fmtShape, numelPerSample, sameShape } from '../../shape';
 
@@ -18,6 +18,8 @@ export function defineElementwiseLoss<const K extends string>(o: {
   term: (ir: IrBuilder, x: V, y: V) => V;
   /** Optional metrics reported from x and y (e.g. accuracy for logits). */
   metrics?: (ir: IrBuilder, x: V, y: V, ctx: LowerCtx<Record<string, never>>) => void;
+  /** The torch.nn loss module, called as `loss(input, target)`. */
+  torch?: TorchCall;
 }) {
   return defineLayer({
     kind: o.kind,
@@ -34,6 +36,8 @@ export function defineElementwiseLoss<const K extends string>(o: {
       return ok({ out: [] });
     },
     flops: ({ in: { input: x } }) => o.flopsPerElement * numelPerSample(x!),
+    // An unconnected target is the dataset's, as in the train step.
+    ...(o.torch ? { torch: () => ({ module: o.torch!, inputs: ['input', { port: 'target', unconnected: 'target' as const }] }) } : {}),
     lower: (ctx) => {
       const { ir } = ctx;
       const x = ctx.x.input!;

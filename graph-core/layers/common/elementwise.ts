@@ -1,5 +1,5 @@
 /** Building blocks shared by the many layers that keep their input's shape. */
-import { defineLayer, ok, type LayerCategory, type LayerDoc, type LowerCtx } from '../../define-layer';
+import { defineLayer, ok, type LayerCategory, type LayerDoc, type LowerCtx, type SizedCtx, type TorchCode } from '../../define-layer';
 import type { V } from '../../ir/builder';
 import type { ParamSpecs } from '../../params';
 import { numelPerSample } from '../../shape';
@@ -16,6 +16,8 @@ export function defineElementwise<const K extends string, const P extends ParamS
   flopsPerElement: number;
   /** Lowers the input value to primitive ops (the output keeps the input's shape). */
   lower: (x: V, ctx: LowerCtx<P>) => V;
+  /** The PyTorch module, e.g. `nn.ReLU()`. */
+  torch?: (ctx: SizedCtx<P>) => TorchCode;
 }) {
   return defineLayer({
     kind: o.kind,
@@ -27,5 +29,6 @@ export function defineElementwise<const K extends string, const P extends ParamS
     inferShape: ({ in: { in: x } }) => ok({ out: x! }),
     flops: ({ out }) => o.flopsPerElement * numelPerSample(out.out!),
     lower: (ctx) => ({ out: o.lower(ctx.x.in!, ctx) }),
+    ...(o.torch ? { torch: o.torch } : {}),
   });
 }

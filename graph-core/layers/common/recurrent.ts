@@ -24,11 +24,23 @@
  * [N, T, D·H]. In train mode, with dropout > 0, that output (except the top layer's) is multiplied by a mask fed
  * as `<node>.mask_l<l>`, drawn like Dropout's (values 0 or 1/(1 − p)); in eval mode dropout is the identity.
  */
-import { ok, type InputPortSpec, type LowerCtx, type LowerMode, type OutputPortSpec, type ShapeResult, type WeightSpec } from '../../define-layer';
+import {
+  ok,
+  type InputPortSpec,
+  type LowerCtx,
+  type LowerMode,
+  type OutputPortSpec,
+  type ShapeResult,
+  type TorchArg,
+  type TorchCode,
+  type TorchHelper,
+  type WeightSpec,
+} from '../../define-layer';
 import type { IrBuilder, V } from '../../ir/builder';
 import { p, type ParamSpecs } from '../../params';
 import type { Shape } from '../../shape';
 import { fanInUniform } from './init';
+import { changed } from './torch';
 
 /** The params every recurrent layer has, with torch's names and defaults (hidden_size has none in torch; 32 here). */
 export const recurrentParams = {
@@ -234,5 +246,53 @@ export function lowerRecurrent(ctx: RecurrentLowerCtx, cell: RecurrentCell): Rec
     last,
     h_n: stackStates(ir, finalH, stateShape),
     ...(cell === 'lstm' ? { c_n: stackStates(ir, finalC, stateShape) } : {}),
+  };
+}
+
+/** The batch-first wrappers of nn.RNN, nn.LSTM and nn.GRU that return every output port, in port order. */
+const recurrentHelper = (kind: 'RNN' | 'LSTM' | 'GRU'): TorchHelper => {
+  const lstm = kind === 'LSTM';
+  return {
+    name: `BatchFirst${kind}`,
+    source: `class BatchFirst${kind}(nn.${kind}):
+    """nn.${kind}(batch_first=True) returning (out, last, h_n${lstm ? ', c_n' : ''}), all batch-first.
+
+    last is the top layer's final hidden state (forward and backward concatenated when bidirectional);
+    h_n${lstm ? ' and c_n are' : ' is'} [N, D * num_layers, H] (torch's h_n.transpose(0, 1)).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, batch_first=True, **kwargs)
+
+    def forward(self, x):
+        out, ${lstm ? '(h_n, c_n)' : 'h_n'} = super().forward(x)
+        last = torch.cat([h_n[-2], h_n[-1]], 1) if self.bidirectional else h_n[-1]
+        return out, last, h_n.transpose(0, 1)${lstm ? ', c_n.transpose(0, 1)' : ''}
+`,
+  };
+};
+
+/** The PyTorch mapping of a recurrent layer: `BatchFirstLSTM(F, H, num_layers=…)`; `extra` adds RNN's nonlinearity. */
+export function recurrentTorch(
+  kind: 'RNN' | 'LSTM' | 'GRU',
+  x: Shape,
+  q: RecurrentConfig & { readonly dropout: number },
+  extra: Readonly<Record<string, readonly [TorchArg, TorchArg]>> = {},
+): TorchCode {
+  const helper = recurrentHelper(kind);
+  return {
+    module: {
+      fn: helper.name,
+      args: [x[x.length - 1] as number, q.hidden_size],
+      kwargs: changed({
+        num_layers: [q.num_layers, 1],
+        bias: [q.bias, true],
+        dropout: [q.dropout, 0],
+        bidirectional: [q.bidirectional, false],
+        ...extra,
+      }),
+    },
+    returns: ['out', 'last', 'h_n', ...(kind === 'LSTM' ? ['c_n'] : [])],
+    helper,
   };
 }
