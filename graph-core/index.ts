@@ -28,4 +28,5 @@ export { lowerLayers, outputName, type LowerOptions, type LoweredGraph } from '.
 export { initWeights, initTensor } from './passes/init-weights';
 export { autodiff } from './passes/autodiff';
 export * from './train/train-step';
+export * from './train/attack';
 export * from './train/probe-step';

@@ -6,7 +6,8 @@
  * Names in the graph:
  *   inputs   <Input id>, <loss id>.target, <node>.<feed> (dropout masks, noise), lr, t,
  *            <weight name>, state:<weight name>:<slot>
- *   outputs  loss, metric:<node id>.<name>, new:<weight name>, new:state:<weight name>:<slot>, new:<buffer name>
+ *   outputs  loss, metric:<node id>.<name>, new:<weight name>, new:state:<weight name>:<slot>, new:<buffer name>,
+ *            gradnorm:<node id> (with `gradNorms`: the L2 norm of the node's weight gradients, before clipping)
  */
 import type { FeedSpec } from '../define-layer';
 import { IrError } from '../ir/define-op';
@@ -36,6 +37,8 @@ export interface TrainStepConfig {
   readonly trains?: (weightName: string) => boolean;
   /** Which loss nodes are summed into the objective. Default: all of them. */
   readonly losses?: readonly string[];
+  /** Also output `gradnorm:<node id>` for every node with trainable weights (vanishing-gradient views). */
+  readonly gradNorms?: boolean;
 }
 
 export interface TrainProgram {
@@ -51,6 +54,8 @@ export interface TrainProgram {
   /** Updated values: output name → the weight/state/buffer input it replaces. */
   readonly updates: ReadonlyMap<string, string>;
   readonly metrics: readonly string[];
+  /** The `gradnorm:<node id>` outputs and their nodes, in graph order (empty unless asked for). */
+  readonly gradNorms: readonly { readonly name: string; readonly node: string }[];
 }
 
 /** A training setting that cannot work (an unknown optimizer, a hyperparameter out of range): a user mistake. */
@@ -62,6 +67,7 @@ export const LOSS_OUTPUT = 'loss';
 export const newName = (input: string) => `new:${input}`;
 export const stateName = (weight: string, slot: string) => `state:${weight}:${slot}`;
 export const metricName = (key: string) => `metric:${key}`;
+export const gradNormName = (node: string) => `gradnorm:${node}`;
 
 /** An optimizer definition with its checked hyperparameters. */
 export interface ResolvedOptimizer {
@@ -115,8 +121,20 @@ export function buildTrainStep(shaped: ShapedGraph, cfg: TrainStepConfig): Train
       feeds: lowered.feeds,
       dataSource: (name) => (shaped.nodes.has(name) ? { node: name, kind: 'input' } : undefined),
     },
-    { optimizer, ...(cfg.clipNorm !== undefined ? { clipNorm: cfg.clipNorm } : {}), ...(cfg.trains ? { trains: cfg.trains } : {}) },
+    {
+      optimizer,
+      ...(cfg.clipNorm !== undefined ? { clipNorm: cfg.clipNorm } : {}),
+      ...(cfg.trains ? { trains: cfg.trains } : {}),
+      ...(cfg.gradNorms ? { gradNormNodes: weightNodes(shaped) } : {}),
+    },
   );
+}
+
+/** The node each weight belongs to, by weight name (`<node id>.<torch name>`; ids may contain dots). */
+function weightNodes(shaped: ShapedGraph): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const id of shaped.order) for (const w of Object.keys(shaped.info.get(id)?.weights ?? {})) m.set(`${id}.${w}`, id);
+  return m;
 }
 
 /**
@@ -128,7 +146,13 @@ export function buildTrainStep(shaped: ShapedGraph, cfg: TrainStepConfig): Train
 export function completeTrainStep(
   ir: IrBuilder,
   objective: StepObjective,
-  cfg: { readonly optimizer: ResolvedOptimizer; readonly clipNorm?: number; readonly trains?: (weightName: string) => boolean },
+  cfg: {
+    readonly optimizer: ResolvedOptimizer;
+    readonly clipNorm?: number;
+    readonly trains?: (weightName: string) => boolean;
+    /** Output `gradnorm:<node>` for these nodes, by weight name → node id. */
+    readonly gradNormNodes?: ReadonlyMap<string, string>;
+  },
 ): TrainProgram {
   const opt = cfg.optimizer.def;
   const q = cfg.optimizer.params as never;
@@ -147,6 +171,23 @@ export function completeTrainStep(
     const keep = Array.from({ length: n }, (_, r) => (rows.includes(r) ? 0 : 1));
     return ir.mul(g, ir.tensor([n, ...v.type.shape.slice(1).map(() => 1)], keep));
   });
+  // Per-node gradient norms, as torch.linalg.vector_norm(torch.cat([p.grad.flatten() for p in module.parameters()])).
+  const gradNorms: { name: string; node: string }[] = [];
+  if (cfg.gradNormNodes) {
+    const sums = new Map<string, V>();
+    trainable.forEach((p, i) => {
+      const g = gradList[i];
+      const node = cfg.gradNormNodes!.get(p.name);
+      if (!g || node === undefined) return;
+      const sq = ir.reduceSum(ir.mul(g, g), g.type.shape.map((_, k) => k), false);
+      const prev = sums.get(node);
+      sums.set(node, prev ? ir.add(prev, sq) : sq);
+    });
+    for (const [node, sq] of sums) {
+      ir.output(gradNormName(node), ir.sqrt(sq));
+      gradNorms.push({ name: gradNormName(node), node });
+    }
+  }
   if (cfg.clipNorm !== undefined) {
     const present = gradList.filter((g): g is V => g !== undefined);
     const clipped = clipByGlobalNorm(ir, present, cfg.clipNorm);
@@ -204,6 +245,7 @@ export function completeTrainStep(
     state,
     updates,
     metrics: [...objective.metrics.keys()].map(metricName),
+    gradNorms,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   LR_INPUT,
   Rng,
   STEP_INPUT,
+  TrainConfigError,
   type EvalProgram,
   type OptimizerChoice,
   type ShapedGraph,
@@ -27,6 +28,7 @@ import type { Dataset } from '../data/dataset';
 import { reshuffle, splitIndices } from '../data/split';
 import type { Backend } from './backend';
 import { RunControl } from './run-control';
+import { AttackSpecError, dataRange, InputAttacker, resolveAttack, type AttackSpec } from './attack';
 import { fillShiftMatrices, scheduledValue } from './feeds';
 import { disposeOnDevice, isOnDevice, metricKey, scalar, sessionOptionsFor } from './tensors';
 
@@ -43,6 +45,14 @@ export interface TrainConfig {
   readonly shuffle?: boolean;
   /** Fraction of the samples held out for validation (0: train on all). */
   readonly valSplit: number;
+  /** Report the L2 norm of every layer's weight gradients in each step event (`gradNorms`, by node id). */
+  readonly gradNorms?: boolean;
+  /**
+   * Adversarial training: before each step the batch's float inputs are replaced by their FGSM/PGD
+   * perturbation against the current weights (the first `fraction` of the batch, default all of it;
+   * 0.5 gives the half-clean, half-adversarial objective). Clamped to the data's range unless `range` is set.
+   */
+  readonly adversarial?: AttackSpec & { readonly fraction?: number };
 }
 
 export interface StepEvent {
@@ -54,6 +64,8 @@ export interface StepEvent {
   readonly lr: number;
   readonly samplesPerSec: number;
   readonly etaSec: number;
+  /** With `gradNorms`: ‖∂L/∂W‖₂ over each layer's trainable weights, by node id, before any clipping. */
+  readonly gradNorms?: Readonly<Record<string, number>>;
 }
 
 export interface EpochEvent {
@@ -106,7 +118,22 @@ export class Trainer extends RunControl {
     this.split = { train: s.train, ...(s.val ? { val: s.val } : {}) };
     this.batch = Math.min(config.batchSize, this.split.train.length);
     const batch = this.batch;
-    this.program = buildTrainStep(shaped, { batch, optimizer: config.optimizer, ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}) });
+    this.program = buildTrainStep(shaped, {
+      batch,
+      optimizer: config.optimizer,
+      ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}),
+      ...(config.gradNorms ? { gradNorms: true } : {}),
+    });
+    if (config.adversarial) {
+      const fraction = config.adversarial.fraction ?? 1;
+      if (!(fraction > 0 && fraction <= 1)) throw new TrainSetupError(`the adversarial fraction must be in (0, 1], not ${fraction}`);
+      try {
+        this.attack = resolveAttack({ ...config.adversarial, range: config.adversarial.range ?? dataRange(dataset) });
+      } catch (e) {
+        if (e instanceof AttackSpecError) throw new TrainSetupError(e.message);
+        throw e;
+      }
+    }
     this.evalProgram = buildEvalStep(shaped);
     this.arrayFor = this.bindArrays();
   }
@@ -168,11 +195,21 @@ export class Trainer extends RunControl {
     const evalSession = this.split.val
       ? await ort.InferenceSession.create(evalBytes, sessionOptionsFor(this.backend, this.evalProgram.graph.outputs.map((o) => o.name), p.updates))
       : undefined;
+    let attacker: InputAttacker | undefined;
     try {
-      return await this.loop(session, evalSession, events);
+      if (this.attack) {
+        try {
+          attacker = await InputAttacker.create(this.shaped, this.backend, this.batch);
+        } catch (e) {
+          if (e instanceof TrainConfigError) throw new TrainSetupError(`adversarial training: ${e.message}`);
+          throw e;
+        }
+      }
+      return await this.loop(session, evalSession, events, attacker);
     } finally {
       await session.release();
       await evalSession?.release();
+      await attacker?.release();
     }
   }
 
@@ -180,7 +217,15 @@ export class Trainer extends RunControl {
     return new this.backend.ort.Tensor('float32', data, type.shape as number[]);
   }
 
-  private async loop(session: InferenceSession, evalSession: InferenceSession | undefined, events: TrainerEvents): Promise<TrainResult> {
+  /** The resolved attack of adversarial training (data range filled in). */
+  private readonly attack?: AttackSpec;
+
+  private async loop(
+    session: InferenceSession,
+    evalSession: InferenceSession | undefined,
+    events: TrainerEvents,
+    attacker?: InputAttacker,
+  ): Promise<TrainResult> {
     const { ort } = this.backend;
     const cfg = this.config;
     const p = this.program;
@@ -241,6 +286,7 @@ export class Trainer extends RunControl {
         for (const f of p.feeds) feeds[f.name] = this.float(f.type, generateFeed(f.spec, f.type, rng, progress));
         feeds[LR_INPUT] = new ort.Tensor('float32', Float32Array.of(lr), []);
         feeds[STEP_INPUT] = new ort.Tensor('float32', Float32Array.of(step), []);
+        if (attacker && this.attack) await this.perturbBatch(feeds, live, attacker, rng.fork('attack'));
         for (const [k, v] of live) feeds[k] = v;
         const out = await session.run(feeds);
         const loss = await scalar(out[LOSS_OUTPUT]!);
@@ -252,6 +298,11 @@ export class Trainer extends RunControl {
         }
         const metrics: Record<string, number> = {};
         for (const m of p.metrics) metrics[metricKey(m)] = await scalar(out[m]!);
+        let gradNorms: Record<string, number> | undefined;
+        if (p.gradNorms.length) {
+          gradNorms = {};
+          for (const g of p.gradNorms) gradNorms[g.node] = await scalar(out[g.name]!);
+        }
         // The step's new values replace the old ones, which are freed when they live on a device (WebGPU).
         for (const [outName, inName] of p.updates) {
           disposeOnDevice(live.get(inName));
@@ -271,6 +322,7 @@ export class Trainer extends RunControl {
           lr,
           samplesPerSec: samples / Math.max(elapsed, 1e-9),
           etaSec: (elapsed / (step - startStep)) * (totalSteps - step),
+          ...(gradNorms ? { gradNorms } : {}),
         });
         if (step >= totalSteps) break;
       }
@@ -292,6 +344,19 @@ export class Trainer extends RunControl {
     for (const s of p.state) state.set(s.name, Float32Array.from((await live.get(s.name)!.getData()) as Float32Array));
     for (const t of onDevice) t.dispose();
     return { status, ...(message ? { message } : {}), steps: status === 'diverged' ? step - 1 : step, epochs: history.length, weights, state, history };
+  }
+
+  /** Replaces the batch's float inputs (all samples, or the first `fraction`) by their adversarial versions. */
+  private async perturbBatch(feeds: Record<string, Tensor>, live: ReadonlyMap<string, Tensor>, attacker: InputAttacker, rng: Rng): Promise<void> {
+    const adv = await attacker.perturb(feeds, live, this.attack!, rng);
+    const keep = Math.round(this.batch * (this.config.adversarial?.fraction ?? 1));
+    for (const [name, x] of adv) {
+      const clean = feeds[name]!;
+      const per = x.length / this.batch;
+      const mixed = Float32Array.from((await clean.getData()) as Float32Array);
+      mixed.set(x.subarray(0, keep * per));
+      feeds[name] = new this.backend.ort.Tensor('float32', mixed, [...clean.dims]);
+    }
   }
 
   /** Loss and metrics over `indices`, weighted by batch size (the eval step takes any batch size). */
