@@ -20,6 +20,7 @@ import { loadDatasetFile, type ImportOptions } from '../../runtime/data/node/loa
 import { getBuiltin } from '../../runtime/data/registry';
 import { nodeBackend } from '../../runtime/train/backend-node';
 import { GanTrainer } from '../../runtime/train/gan-trainer';
+import { AttackSpecError, dataRange, evaluateUnderAttack, resolveAttack, type AttackSpec } from '../../runtime/train/attack';
 import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
 import { writeFilesAtomically } from '../atomic-write';
 import { describeReadError, EXIT, UserError, type CliIO } from '../io';
@@ -51,6 +52,17 @@ Trains the graph on a dataset with onnxruntime and reports progress. Flags overr
   --out DIR               write metrics.jsonl, model.onnx, weights.safetensors, checkpoint/ and graph.json
   --resume DIR            continue from DIR/checkpoint
   --json                  print one JSON object per step and per epoch instead of a progress bar
+  --grad-norms            report each layer's weight-gradient norm in every step (JSON keys gradnorm:<id>)
+
+Adversarial examples (classifiers with float inputs; the model is attacked in eval mode):
+  --adversarial fgsm|pgd  adversarial training: each batch is replaced by its attacked version
+  --attack-eval fgsm|pgd  after training, report the loss and metrics on the validation samples under attack
+  --eps X                 the attack's L∞ radius (default 0.1)
+  --alpha X               PGD step size (default eps/4)
+  --attack-steps K        PGD steps (default 10)
+  --no-random-start       PGD starts at the clean input instead of a random point of the eps-ball
+  --clamp LO,HI           keep attacked inputs in [LO, HI] (default: the data's own range)
+  --adv-fraction F        attack only this fraction of each batch (default 1; 0.5 = half clean, half attacked)
 
 A GAN graph (Noise → generator layers → Discriminator) trains adversarially: per batch one Discriminator
 step and one generator step, on every sample (no validation split), reporting d_loss, g_loss and the mean
@@ -92,6 +104,53 @@ export interface TrainArgs {
   readonly color?: string;
   readonly tokenize?: string;
   readonly seqLen?: string;
+  /** Per-layer gradient norms in the step records. */
+  readonly gradNorms?: boolean;
+  /** Adversarial training / evaluation under attack, and the attack's settings. */
+  readonly adversarial?: string;
+  readonly attackEval?: string;
+  readonly eps?: string;
+  readonly alpha?: string;
+  readonly attackSteps?: string;
+  readonly noRandomStart?: boolean;
+  readonly clamp?: string;
+  readonly advFraction?: string;
+}
+
+/**
+ * An attack from the flags, else from the training section's object at `key` ({"attack", "eps", "alpha",
+ * "steps", "random_start", "clamp", "fraction"}); undefined when neither asks for one.
+ */
+function readAttack(a: TrainArgs, kindFlag: string | undefined, flagName: string, fromDoc: unknown): (AttackSpec & { fraction?: number }) | undefined {
+  const d = (typeof fromDoc === 'object' && fromDoc !== null ? fromDoc : {}) as Record<string, unknown>;
+  const kind = kindFlag ?? (fromDoc !== undefined ? (d.attack ?? 'pgd') : undefined);
+  if (kind === undefined) return undefined;
+  if (kind !== 'fgsm' && kind !== 'pgd') throw new UserError(`--${flagName} must be fgsm or pgd, not "${String(kind)}"`);
+  const docNum = (k: string) => (typeof d[k] === 'number' ? (d[k] as number) : undefined);
+  let range: [number, number] | undefined;
+  if (a.clamp !== undefined) {
+    const m = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*$/i.exec(a.clamp);
+    if (!m || !(Number(m[1]) < Number(m[2]))) throw new UserError(`--clamp must be LO,HI with LO < HI, e.g. 0,1, not "${a.clamp}"`);
+    range = [Number(m[1]), Number(m[2])];
+  } else if (Array.isArray(d.clamp) && d.clamp.length === 2) range = [Number(d.clamp[0]), Number(d.clamp[1])];
+  const spec = {
+    kind,
+    eps: num('eps', a.eps, { min: 0, exclusiveMin: true }) ?? docNum('eps') ?? 0.1,
+    ...((num('alpha', a.alpha, { min: 0, exclusiveMin: true }) ?? docNum('alpha')) !== undefined ? { alpha: num('alpha', a.alpha) ?? docNum('alpha')! } : {}),
+    ...((num('attack-steps', a.attackSteps, { int: true, min: 1 }) ?? docNum('steps')) !== undefined ? { steps: num('attack-steps', a.attackSteps) ?? docNum('steps')! } : {}),
+    randomStart: a.noRandomStart ? false : d.random_start !== false,
+    ...(range ? { range } : {}),
+    ...((num('adv-fraction', a.advFraction, { min: 0, max: 1, exclusiveMin: true }) ?? docNum('fraction')) !== undefined
+      ? { fraction: num('adv-fraction', a.advFraction) ?? docNum('fraction')! }
+      : {}),
+  } as const;
+  try {
+    resolveAttack(spec);
+  } catch (e) {
+    if (e instanceof AttackSpecError) throw new UserError(e.message);
+    throw e;
+  }
+  return spec;
 }
 
 function num(flag: string, v: string | undefined, o: { int?: boolean; min?: number; max?: number; exclusiveMin?: boolean } = {}): number | undefined {
@@ -218,6 +277,9 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   const epochs = pick(num('epochs', a.epochs, { int: true, min: 1 }), 'epochs', 10);
   const valSplit = pick(num('val-split', a.valSplit, { min: 0, max: 0.9 }), 'val_split', 0.2);
   const backendName = pick(a.backend, 'backend', 'native');
+  const gradNorms = pick(a.gradNorms, 'grad_norms', false);
+  const adversarial = readAttack(a, a.adversarial, 'adversarial', t.adversarial);
+  const attackEval = readAttack(a, a.attackEval, 'attack-eval', t.attack_eval);
   if (backendName !== 'native' && backendName !== 'wasm') throw new UserError(`--backend must be native or wasm here, not "${backendName}"`);
   const datasetSpec = a.dataset ?? (t.dataset as string | undefined);
   const imports = importOptions(a);
@@ -277,7 +339,8 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     const backend = nodeBackend(backendName);
     trainer = gan
       ? new GanTrainer(shaped, ds, backend, { ...common, ...(t.n_critic !== undefined ? { nCritic: t.n_critic as number } : {}) }, resume)
-      : new Trainer(shaped, ds, backend, { ...common, valSplit }, resume);
+      : new Trainer(shaped, ds, backend, { ...common, valSplit, ...(gradNorms ? { gradNorms } : {}), ...(adversarial ? { adversarial } : {}) }, resume);
+    if (gan && (adversarial || attackEval || gradNorms)) throw new UserError('--adversarial, --attack-eval and --grad-norms are for classifiers, not GAN graphs');
   } catch (e) {
     if (e instanceof TrainSetupError || e instanceof DataError || e instanceof TrainConfigError) throw new UserError(e.message);
     throw e;
@@ -296,7 +359,8 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     );
   const result = await trainer.run({
     onStep: (e) => {
-      log({ type: 'step', epoch: e.epoch, step: e.step, loss: e.loss, ...e.metrics, lr: e.lr, samples_per_s: e.samplesPerSec, eta_s: e.etaSec });
+      const norms = e.gradNorms ? Object.fromEntries(Object.entries(e.gradNorms).map(([k, v]) => [`gradnorm:${k}`, v])) : {};
+      log({ type: 'step', epoch: e.epoch, step: e.step, loss: e.loss, ...e.metrics, ...norms, lr: e.lr, samples_per_s: e.samplesPerSec, eta_s: e.etaSec });
       if (!a.json && io.isTTY) io.out(`\r${bar(e)}`);
     },
     onEpoch: (e: EpochEvent) => {
@@ -318,6 +382,23 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   });
   if (result.status === 'diverged') {
     io.err(`layerloom: ${result.message}\n`);
+  }
+  if (attackEval && trainer instanceof Trainer && result.status !== 'diverged') {
+    // The held-out samples when there are some, else the training samples (then say so).
+    const held = trainer.valIndices;
+    const on = held.length ? 'validation' : 'training';
+    const r = await evaluateUnderAttack(shaped, ds, result.weights, { ...attackEval, range: attackEval.range ?? dataRange(ds) }, {
+      backend: nodeBackend(backendName),
+      seed,
+      ...(held.length ? { indices: held } : {}),
+    });
+    const prefixed = (p: string, m: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [`${p}${k}`, v]));
+    log({ type: 'attack', attack: attackEval.kind, eps: attackEval.eps, on, samples: r.samples, clean_loss: r.clean.loss, attacked_loss: r.attacked.loss, ...prefixed('clean_', r.clean.metrics), ...prefixed('attacked_', r.attacked.metrics) });
+    if (!a.json) {
+      const acc = Object.keys(r.clean.metrics).find((k) => k.endsWith('.accuracy'));
+      const what = acc ? `accuracy ${(r.clean.metrics[acc]! * 100).toFixed(1)}% → ${(r.attacked.metrics[acc]! * 100).toFixed(1)}%` : `loss ${r.clean.loss.toFixed(4)} → ${r.attacked.loss.toFixed(4)}`;
+      io.out(`under ${attackEval.kind.toUpperCase()} (eps ${attackEval.eps}) on ${r.samples} ${on} samples: ${what}\n`);
+    }
   }
   if (a.out) {
     const r = exportGraph(doc, { seed, weights: result.weights });
