@@ -66,6 +66,10 @@ export const diagnostics = {
   DATASET_MISMATCH: (d: { input: string; expected: string; dataset: string; gives: string }) =>
     `Input ${d.input} expects ${d.expected}; dataset '${d.dataset}' gives ${d.gives}.`,
 
+  // ── training ─────────────────────────────────────────────────────────────────────────
+  ONNX_OP_NOT_TRAINABLE: (d: { op: string }) =>
+    `This imported ONNX ${d.op} operator has no gradient in Layerloom, so the weights before it cannot be trained. Replace it with a catalogue layer, or train only the layers after it.`,
+
   // ── whole-graph hints ─────────────────────────────────────────────────────────────────
   NO_INPUT: () => 'The graph has no Input node, so nothing flows into it.',
   INTERNAL_ERROR: (d: { detail: string }) =>

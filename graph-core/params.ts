@@ -46,7 +46,18 @@ export interface PairSpec extends BaseSpec<number | readonly [number, number] | 
   readonly nullable?: boolean;
 }
 
-export type ParamSpec = IntSpec | FloatSpec | BoolSpec | EnumSpec | IntListSpec | PairSpec;
+/**
+ * Free text. Used where a value has no fixed vocabulary: an imported ONNX operator's type, domain and its
+ * attributes (as JSON). `pattern` restricts it where a shape is known.
+ */
+export interface TextSpec extends BaseSpec<string> {
+  readonly type: 'text';
+  readonly pattern?: RegExp;
+  /** What `pattern` asks for, in words (for the message when it does not match). */
+  readonly patternDoc?: string;
+}
+
+export type ParamSpec = IntSpec | FloatSpec | BoolSpec | EnumSpec | IntListSpec | PairSpec | TextSpec;
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
 type Nullable = { readonly nullable: true };
@@ -68,7 +79,9 @@ export type ParamValue<S> = S extends IntSpec
             ? S extends Nullable
               ? readonly [number, number] | null
               : readonly [number, number]
-            : never;
+            : S extends TextSpec
+              ? string
+              : never;
 
 export type ParamValues<P extends ParamSpecs> = { readonly [K in keyof P]: ParamValue<P[K]> };
 
@@ -88,6 +101,7 @@ export const p = {
   pair: (o: Opts<PairSpec> & { default: number | readonly [number, number] }): PairSpec & { readonly nullable?: false } => ({ type: 'pair', ...o }),
   /** An int or pair that may be null (e.g. a pooling stride that defaults to the kernel size). */
   pairOrNull: (o: Opts<PairSpec>): PairSpec & Nullable => ({ type: 'pair', nullable: true, ...o }),
+  text: (o: Omit<TextSpec, 'type'>): TextSpec => ({ type: 'text', ...o }),
 };
 
 export type ParamCheck = { ok: true; value: unknown } | { ok: false; message: string };
@@ -145,6 +159,10 @@ export function checkParam(spec: ParamSpec, raw: unknown): ParamCheck {
       if (spec.min !== undefined && pair.some((v: number) => v < spec.min!)) return bad(`must be at least ${spec.min}`);
       return { ok: true, value: [pair[0], pair[1]] };
     }
+    case 'text':
+      if (typeof raw !== 'string') return bad('must be text');
+      if (spec.pattern && !spec.pattern.test(raw)) return bad(`must be ${spec.patternDoc ?? `text matching ${String(spec.pattern)}`}`);
+      return { ok: true, value: raw };
   }
 }
 
@@ -163,6 +181,8 @@ export function describeParamType(spec: ParamSpec): string {
       return 'int[]';
     case 'pair':
       return spec.nullable ? 'int | [int, int] | null' : 'int | [int, int]';
+    case 'text':
+      return 'string';
   }
 }
 

@@ -39,6 +39,7 @@ import { MSELoss } from './mse-loss';
 import { MultiheadAttention } from './multihead-attention';
 import { Multiply } from './multiply';
 import { Noise } from './noise';
+import { OnnxOp } from './onnx-op';
 import { PatchEmbedding } from './patch-embedding';
 import { Permute } from './permute';
 import { PositionalEncoding } from './positional-encoding';
@@ -96,6 +97,7 @@ export const layers = [
   MultiheadAttention,
   Multiply,
   Noise,
+  OnnxOp,
   PatchEmbedding,
   Permute,
   PositionalEncoding,

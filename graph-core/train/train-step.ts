@@ -11,6 +11,7 @@
  */
 import type { FeedSpec } from '../define-layer';
 import { IrError } from '../ir/define-op';
+import { onnxOpTrainingBlockers } from '../layers/onnx-op';
 import type { IrBuilder, V } from '../ir/builder';
 import type { IrGraph } from '../ir/types';
 import { findOptimizer } from '../optimizers';
@@ -100,6 +101,8 @@ export interface StepObjective {
 
 /** Lowers the graph in train mode with a fixed batch and appends loss, backward pass and optimizer update. */
 export function buildTrainStep(shaped: ShapedGraph, cfg: TrainStepConfig): TrainProgram {
+  const blocked = onnxOpTrainingBlockers(shaped)[0];
+  if (blocked) throw new TrainConfigError(`${blocked.code} ${blocked.node}: ${blocked.message}`);
   const optimizer = resolveOptimizer(cfg.optimizer);
   const lowered = lowerLayers(shaped, { mode: 'train', includeLosses: true, batch: cfg.batch });
   const ir = lowered.builder;

@@ -48,6 +48,7 @@ export function parseParamText(spec: ParamSpec, text: string): unknown {
     case 'bool':
       return text === 'true';
     case 'enum':
+    case 'text':
       return text;
   }
 }
@@ -109,7 +110,7 @@ export const ParamField = memo(function ParamField({ nodeId, name, spec, raw }: 
       <input
         id={inputId}
         type="text"
-        inputMode={spec.type === 'float' ? 'decimal' : 'numeric'}
+        inputMode={spec.type === 'float' ? 'decimal' : spec.type === 'text' ? 'text' : 'numeric'}
         value={text}
         placeholder={'nullable' in spec && spec.nullable ? 'auto' : undefined}
         aria-invalid={shownError !== null}

@@ -63,6 +63,7 @@ const ROWS: Record<string, Row> = {
   PatchEmbedding: { params: { patch_size: 4, embed_dim: 6 }, inputs: { in: ['N', 1, 8, 8] } },
   ClassToken: { inputs: { in: ['N', 4, 6] } },
   Discriminator: { params: { hidden_sizes: [8, 8] }, inputs: { in: ['N', 2] } },
+  OnnxOp: { params: { op_type: 'Erf' }, inputs: { in: ['N', 6] } },
 };
 
 const kinds = allLayers.filter((l) => l.category !== 'loss' && l.category !== 'io').map((l) => l.kind);

@@ -31,6 +31,7 @@ import { MaxPool } from './max-pool';
 import { Min } from './min';
 import { Mul } from './mul';
 import { Neg } from './neg';
+import { OnnxOp } from './onnx-op';
 import { Pow } from './pow';
 import { Reciprocal } from './reciprocal';
 import { ReduceLogSumExp } from './reduce-log-sum-exp';
@@ -84,6 +85,7 @@ const ops: readonly AnyOpDef[] = [
   Min,
   Mul,
   Neg,
+  OnnxOp,
   Pow,
   Reciprocal,
   ReduceLogSumExp,
