@@ -13,7 +13,7 @@ Usage: layerloom <command> [options]
 
 Commands:
   summary <graph.json> [--json]            shapes, parameters and FLOPs of every layer, with problems found
-  export <graph.json> --onnx <model.onnx>  compile to ONNX (and --weights to safetensors)
+  export <graph.json> --onnx <model.onnx>  compile to ONNX (and --weights to safetensors; --pytorch DIR for PyTorch code)
   run <model.onnx | graph.json> --input X  run a model on an input and print its outputs
   train <graph.json> --dataset NAME|PATH   train on onnxruntime, with progress, metrics and checkpoints
   data list [--json]                       the built-in datasets: shapes, sizes, lectures
@@ -45,11 +45,12 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   export: {
     help: exportHelp,
-    options: { ...common, onnx: str, weights: str, opset: str, seed: str, 'from-weights': str, 'onnx-functions': { type: 'boolean' } },
+    options: { ...common, onnx: str, pytorch: str, weights: str, opset: str, seed: str, 'from-weights': str, 'onnx-functions': { type: 'boolean' } },
     run: (io, p, v) =>
       exportCommand(io, {
         file: onePositional('export', p),
         onnx: v.onnx as string | undefined,
+        pytorch: v.pytorch as string | undefined,
         weights: v.weights as string | undefined,
         opset: v.opset as string | undefined,
         seed: v.seed as string | undefined,
@@ -148,7 +149,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   data: {
     help: dataHelp,
-    options: { ...common, n: str, seed: str, label: str },
+    options: { ...common, n: str, seed: str, label: str, out: str },
     run: (io, p, v) =>
       dataCommand(io, {
         positionals: p,
@@ -156,6 +157,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         ...(v.n !== undefined ? { n: v.n as string } : {}),
         ...(v.seed !== undefined ? { seed: v.seed as string } : {}),
         ...(v.label !== undefined ? { label: v.label as string } : {}),
+        ...(v.out !== undefined ? { out: v.out as string } : {}),
       }),
   },
 };

@@ -9,19 +9,25 @@ import { arraysText, describeBuiltin, specText, splitText } from '../../runtime/
 import { loadDatasetFile } from '../../runtime/data/node/load-file';
 import { builtinDatasets, getBuiltin } from '../../runtime/data/registry';
 import { shuffledIndices } from '../../runtime/data/split';
+import { encodeNpz } from '../../exporters/pytorch/npz';
+import { writeFilesAtomically } from '../atomic-write';
 import { formatInt, table } from '../format';
 import { describeReadError, EXIT, UserError, type CliIO } from '../io';
 
 export const dataHelp = `Usage: layerloom data list [--json]
        layerloom data preview <name | file> [--n 8] [--seed S] [--label COLUMN] [--json]
+       layerloom data dump <name | file> --out <file.npz> [--seed S] [--label COLUMN]
 
 list     every built-in dataset: name, task, input and target shapes, default size, lecture
 preview  one built-in dataset (by name) or a data file (CSV, image folder, text, .npz): its shapes and
          dtypes, value ranges, class balance and a few samples. On a terminal, images print as ASCII art.
+dump     write a dataset as an .npz (numpy's format: one array per input, e.g. x, and per target, e.g. y),
+         as the generated PyTorch train.py and np.load read it
 
   --n N           number of samples to show (default 8)
   --seed S        seed for the generated data and the choice of samples (default 0)
   --label COLUMN  for a CSV file, the column that holds the target
+  --out FILE      the .npz file to write (dump)
   --json          print JSON instead of text`;
 
 export interface DataArgs {
@@ -30,6 +36,7 @@ export interface DataArgs {
   readonly n?: string;
   readonly seed?: string;
   readonly label?: string;
+  readonly out?: string;
 }
 
 export async function dataCommand(io: CliIO, args: DataArgs): Promise<number> {
@@ -45,8 +52,15 @@ export async function dataCommand(io: CliIO, args: DataArgs): Promise<number> {
     const seed = wholeNumber('--seed', args.seed ?? '0', 0, 2 ** 32 - 1);
     return previewCommand(io, { target: rest[0]!, n, seed, json: args.json, ...(args.label !== undefined ? { label: args.label } : {}) });
   }
-  if (sub === undefined) throw new UserError('data needs a subcommand: list or preview. Run "layerloom data --help".');
-  throw new UserError(`unknown data subcommand "${sub}"; use list or preview`);
+  if (sub === 'dump') {
+    if (rest.length !== 1) throw new UserError('data dump needs one dataset name or file, e.g. layerloom data dump spirals --out spirals.npz');
+    if (!args.out) throw new UserError('data dump needs --out <file.npz> for the file to write');
+    if (args.n !== undefined) throw new UserError('data dump writes every sample; --n is only for preview');
+    const seed = wholeNumber('--seed', args.seed ?? '0', 0, 2 ** 32 - 1);
+    return dumpCommand(io, { target: rest[0]!, n: 0, seed, json: false, ...(args.label !== undefined ? { label: args.label } : {}) }, args.out);
+  }
+  if (sub === undefined) throw new UserError('data needs a subcommand: list, preview or dump. Run "layerloom data --help".');
+  throw new UserError(`unknown data subcommand "${sub}"; use list, preview or dump`);
 }
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {
@@ -69,6 +83,25 @@ async function listCommand(io: CliIO, json: boolean): Promise<number> {
     `${table(['Name', 'Task', 'Input', 'Target', 'Size', 'Lecture'], rows, ['l', 'l', 'l', 'l', 'r', 'l'])}\n` +
       `${all.length} built-in datasets. Preview one with: layerloom data preview NAME\n`,
   );
+  return EXIT.ok;
+}
+
+// ── dump ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** Writes every array of the dataset, [size, …per-sample shape], to an .npz file, atomically. */
+async function dumpCommand(io: CliIO, args: PreviewArgs, out: string): Promise<number> {
+  if (!/\.npz$/i.test(out)) throw new UserError(`--out must name an .npz file, not "${out}"`);
+  const ds = await loadTarget(args);
+  const names = [...Object.keys(ds.inputs), ...Object.keys(ds.targets)];
+  const arrays = names.map((name) => ({ name, shape: [ds.size, ...specOf(ds, name)!.shape], data: ds.arrays[name]! }));
+  const bytes = encodeNpz(arrays);
+  try {
+    await writeFilesAtomically([{ path: out, data: bytes }]);
+  } catch (e) {
+    throw new UserError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : (e as Error).message}`);
+  }
+  const shapes = arrays.map((a) => `${a.name} [${a.shape.join(', ')}] ${specOf(ds, a.name)!.dtype}`).join(', ');
+  io.out(`wrote ${out} (${formatInt(ds.size)} samples of '${ds.info.name}', seed ${args.seed}: ${shapes})\n`);
   return EXIT.ok;
 }
 

@@ -1,18 +1,32 @@
-/** `layerloom export graph.json --onnx model.onnx [--weights weights.safetensors] [--opset N] [--seed S]` */
+/**
+ * `layerloom export graph.json --onnx model.onnx [--weights weights.safetensors] [--opset N] [--seed S]`
+ * `layerloom export graph.json --pytorch DIR`: model.py, layers.py, train.py, README.md, weights.safetensors
+ * (and data.npz when the document trains on a built-in dataset).
+ */
 import { exportGraph, MIN_OPSET } from '../../exporters/export-graph';
 import { decodeSafetensors, SafetensorsError } from '../../exporters/safetensors';
 import { writeFilesAtomically } from '../atomic-write';
 import { describeReadError, EXIT, UserError, type CliIO } from '../io';
 import { loadGraphFile } from '../load-graph';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { GraphDoc, ShapedGraph } from '../../graph-core';
+import { generatePytorch } from '../../exporters/pytorch/generate';
+import { encodeNpz } from '../../exporters/pytorch/npz';
+import { specOf } from '../../runtime/data/dataset';
+import { getBuiltin } from '../../runtime/data/registry';
 
 export const exportHelp = `Usage: layerloom export <graph.json> --onnx <model.onnx> [--weights <weights.safetensors>] [--opset N] [--seed S] [--from-weights <trained.safetensors>] [--onnx-functions]
+       layerloom export <graph.json> --pytorch <DIR> [--seed S] [--from-weights <trained.safetensors>]
 
 Compiles the graph and writes an ONNX model (opset 17 by default, IR version 8) and, with --weights, its
 parameters and buffers as safetensors under PyTorch's state_dict names. Files are written atomically: a
 graph with errors writes nothing.
 
   --onnx PATH           the ONNX model to write
+  --pytorch DIR         write PyTorch code to DIR (created if missing): model.py, layers.py, train.py (runs
+                        alone or under torchrun), README.md, weights.safetensors, and data.npz when the
+                        document's dataset is built in
   --weights PATH        also write the weights (safetensors)
   --opset N             ONNX opset, ${MIN_OPSET} or higher (default ${MIN_OPSET})
   --seed S              seed for the initial weights (default 0); the same seed gives the same weights everywhere
@@ -23,6 +37,7 @@ graph with errors writes nothing.
 export interface ExportArgs {
   readonly file?: string;
   readonly onnx?: string;
+  readonly pytorch?: string;
   readonly weights?: string;
   readonly opset?: string;
   readonly seed?: string;
@@ -56,7 +71,7 @@ export async function readWeightsFile(path: string): Promise<Map<string, Float32
 
 export async function exportCommand(io: CliIO, a: ExportArgs): Promise<number> {
   if (!a.file) throw new UserError('export needs a graph file, e.g. layerloom export model.json --onnx model.onnx');
-  if (!a.onnx) throw new UserError('export needs --onnx <path> for the model to write');
+  if (!a.onnx && !a.pytorch) throw new UserError('export needs --onnx <path> for the model to write, or --pytorch <folder> for PyTorch code');
   const opset = intArg('opset', a.opset, MIN_OPSET, MIN_OPSET);
   const seed = intArg('seed', a.seed, 0, 0);
   const doc = await loadGraphFile(io, a.file);
@@ -68,8 +83,10 @@ export async function exportCommand(io: CliIO, a: ExportArgs): Promise<number> {
     for (const d of errors) io.err(`  ${d.code} ${d.node ? `${d.node}${d.port ? `.${d.port}` : ''}: ` : ''}${d.message}\n`);
     return EXIT.diagnostics;
   }
-  const files: { path: string; data: Uint8Array }[] = [{ path: a.onnx, data: r.onnx }];
+  const files: { path: string; data: Uint8Array | string }[] = [];
+  if (a.onnx) files.push({ path: a.onnx, data: r.onnx });
   if (a.weights) files.push({ path: a.weights, data: r.safetensors });
+  if (a.pytorch) files.push(...(await pytorchFiles(doc, r.shaped, r.safetensors, a.pytorch, seed)));
   try {
     await writeFilesAtomically(files);
   } catch (e) {
@@ -79,7 +96,31 @@ export async function exportCommand(io: CliIO, a: ExportArgs): Promise<number> {
   const structure = blocks.length
     ? `; blocks ${blocks.map((b) => `${b.id}${b.repeat > 1 ? ` ×${b.repeat}` : ''}`).join(', ')}${a.onnxFunctions ? ' as ONNX functions' : ' inlined'}`
     : '';
+  if (a.pytorch) io.out(`wrote ${files.filter((f) => f.path.startsWith(a.pytorch!)).map((f) => basename(f.path)).join(', ')} to ${a.pytorch}\n`);
+  if (!a.onnx) return EXIT.ok;
   io.out(`wrote ${a.onnx} (${r.onnx.length.toLocaleString('en-US')} bytes, opset ${opset}; inputs ${r.inputs.join(', ')}; outputs ${r.outputs.join(', ')}${structure})\n`);
   if (a.weights) io.out(`wrote ${a.weights} (${r.shaped.totalParams.toLocaleString('en-US')} parameters)\n`);
   return EXIT.ok;
+}
+
+/** The files of `--pytorch DIR`; creates DIR. A graph the PyTorch exporter cannot write is a UserError. */
+async function pytorchFiles(doc: GraphDoc, shaped: ShapedGraph, weights: Uint8Array, dir: string, seed: number): Promise<{ path: string; data: Uint8Array | string }[]> {
+  const code = generatePytorch(doc, shaped);
+  if (!code.ok) throw new UserError(`cannot write PyTorch code, nothing was written: ${code.problems.join('; ')}`, EXIT.diagnostics);
+  const files: { path: string; data: Uint8Array | string }[] = Object.entries(code.files).map(([name, text]) => ({ path: join(dir, name), data: text }));
+  files.push({ path: join(dir, 'weights.safetensors'), data: weights });
+  // A built-in dataset is generated here, so train.py trains on the samples `layerloom train` would use.
+  const dataset = doc.training?.dataset;
+  const builtin = typeof dataset === 'string' ? getBuiltin(dataset) : undefined;
+  if (builtin) {
+    const ds = await builtin.load({ seed: typeof doc.training?.seed === 'number' ? doc.training.seed : seed });
+    const names = [...Object.keys(ds.inputs), ...Object.keys(ds.targets)];
+    files.push({ path: join(dir, 'data.npz'), data: encodeNpz(names.map((name) => ({ name, shape: [ds.size, ...specOf(ds, name)!.shape], data: ds.arrays[name]! }))) });
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create ${dir}: ${(e as Error).message}`);
+  }
+  return files;
 }

@@ -20,6 +20,9 @@
  *     GRU r, z, n with h_t = n + z ⊙ (h_{t−1} − n)); the initial states are zero, so the first step simply
  *     leaves out every h_{−1} and c_{−1} term;
  *   - the reverse direction walks t = T−1 … 0 and its states are put back in time order.
+ * The LSTM reorders its weights' gate blocks once to i, f, o, g (two products per step, each fused by onnxruntime
+ * with its activation), and its cell ops carry a hand-written backward (see lstmBackward): the generic one
+ * would be about 20 small ops per step, this one is 6, with the derivative factors of all steps computed at once.
  * A layer's output sequence is one Concat of the per-step states (forward and backward interleaved) reshaped to
  * [N, T, D·H]. In train mode, with dropout > 0, that output (except the top layer's) is multiplied by a mask fed
  * as `<node>.mask_l<l>`, drawn like Dropout's (values 0 or 1/(1 − p)); in eval mode dropout is the identity.
@@ -39,6 +42,9 @@ import {
 import type { IrBuilder, V } from '../../ir/builder';
 import { p, type ParamSpecs } from '../../params';
 import type { Shape } from '../../shape';
+import { IrError } from '../../ir/define-op';
+import { zerosBlock } from '../../ir/ops/slice';
+import { customGradient } from '../../passes/autodiff';
 import { fanInUniform } from './init';
 import { changed } from './torch';
 
@@ -149,6 +155,7 @@ interface DirectionResult {
 
 /** Runs one direction of one layer over `seq` [N, T, in]. */
 function runDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, cell: RecurrentCell, hidden: number, reverse: boolean): DirectionResult {
+  if (cell === 'lstm') return runLstmDirection(ir, seq, wt, hidden, reverse);
   const steps = seq.type.shape[1] as number;
   const gates = CELL_GATES[cell];
   const gh = gates * hidden;
@@ -168,7 +175,6 @@ function runDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, cell: Recurre
   const bhhParts = cell === 'gru' && wt.bhh ? ir.split(wt.bhh, 0, gateSizes) : undefined;
 
   let h: V | undefined;
-  let c: V | undefined;
   const hs = new Array<V>(steps);
   for (let k = 0; k < steps; k++) {
     const t = reverse ? steps - 1 - k : k;
@@ -190,18 +196,146 @@ function runDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, cell: Recurre
     } else {
       const xt = pieces[t]!;
       const pre = h ? ir.add(xt, ir.matmul(h, whh)) : xt;
-      if (cell === 'lstm') {
-        const [ig, fg, gg, og] = ir.split(pre, 1, gateSizes) as [V, V, V, V];
-        const i = ir.sigmoid(ig);
-        const g = ir.tanh(gg);
-        const o = ir.sigmoid(og);
-        c = c ? ir.add(ir.mul(ir.sigmoid(fg), c), ir.mul(i, g)) : ir.mul(i, g);
-        h = ir.mul(o, ir.tanh(c));
-      } else h = cell === 'relu' ? ir.relu(pre) : ir.tanh(pre);
+      h = cell === 'relu' ? ir.relu(pre) : ir.tanh(pre);
     }
     hs[t] = h;
   }
+  return { hs, h: h!, c: undefined };
+}
+
+/** What the LSTM's backward reads of one step (k-th in processing order, time t). */
+interface LstmStep {
+  readonly t: number;
+  /** h and c before the step; absent at the first step (zero initial state). */
+  readonly hPrev: V | undefined;
+  readonly cPrev: V | undefined;
+  /** σ of the gates i, f, o together [N, 3H], and i, f, o cut from it. */
+  readonly ifo: V;
+  readonly i: V;
+  readonly f: V;
+  readonly o: V;
+  /** tanh of the candidate gate [N, H] */
+  readonly g: V;
+  /** tanh(c_t) */
+  readonly tc: V;
+  readonly h: V;
+}
+
+/** A [4H, …] LSTM weight or bias with its gate blocks reordered from torch's i, f, g, o to i, f, o, g. */
+function sigmoidGatesFirst(ir: IrBuilder, w: V, hidden: number): V {
+  const [i, f, g, o] = ir.split(w, 0, [hidden, hidden, hidden, hidden]) as [V, V, V, V];
+  return ir.concat([i, f, o, g], 0);
+}
+
+/**
+ * One direction of an LSTM layer. The weights' gate blocks are reordered to i, f, o, g, so that each step takes
+ * two products, one for the three sigmoid gates and one for the tanh gate (onnxruntime fuses each product, the
+ * addition of the step's input projection and the activation into one kernel). The cell's ops form one
+ * {@link customGradient} span, whose backward ({@link lstmBackward}) is written out instead of being derived op by op.
+ */
+function runLstmDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, hidden: number, reverse: boolean): DirectionResult {
+  const steps = seq.type.shape[1] as number;
+  const gh = 4 * hidden;
+  const wih = sigmoidGatesFirst(ir, wt.ih, hidden);
+  const whh = sigmoidGatesFirst(ir, wt.hh, hidden); // [4H, H]
+  let xw = ir.matmul(seq, ir.transpose(wih, [1, 0]));
+  if (wt.bih && wt.bhh) xw = ir.add(xw, sigmoidGatesFirst(ir, ir.add(wt.bih, wt.bhh), hidden));
+  const flat = ir.reshape(xw, ['N', steps * gh]);
+
+  const start = ir.nodeList.length;
+  // Per step, [N, 3H] for i, f, o and [N, H] for g: t0 ifo, t0 g, t1 ifo, …
+  const pieces = ir.split(flat, 1, Array.from({ length: 2 * steps }, (_, j) => (j % 2 ? hidden : 3 * hidden)));
+  const whhIfo = ir.transpose(ir.slice(whh, 0, 0, 3 * hidden), [1, 0]); // [H, 3H]
+  const whhG = ir.transpose(ir.slice(whh, 0, 3 * hidden, gh), [1, 0]); // [H, H]
+  const rec: LstmStep[] = [];
+  const hs = new Array<V>(steps);
+  let h: V | undefined;
+  let c: V | undefined;
+  for (let k = 0; k < steps; k++) {
+    const t = reverse ? steps - 1 - k : k;
+    const xIfo = pieces[2 * t]!;
+    const xG = pieces[2 * t + 1]!;
+    const ifo = ir.sigmoid(h ? ir.add(xIfo, ir.matmul(h, whhIfo)) : xIfo);
+    const g = ir.tanh(h ? ir.add(xG, ir.matmul(h, whhG)) : xG);
+    const [i, f, o] = ir.split(ifo, 1, [hidden, hidden, hidden]) as [V, V, V];
+    const cNew = c ? ir.add(ir.mul(f, c), ir.mul(i, g)) : ir.mul(i, g);
+    const tc = ir.tanh(cNew);
+    const hNew = ir.mul(o, tc);
+    rec.push({ t, hPrev: h, cPrev: c, ifo, i, f, o, g, tc, h: hNew });
+    h = hNew;
+    c = cNew;
+    hs[t] = hNew;
+  }
+  customGradient(ir, start, {
+    inputs: [flat, whh],
+    outputs: [...rec.map((r) => r.h), c!],
+    gradient: (grads) => lstmBackward(ir, rec, whh, grads.slice(0, steps), grads[steps], hidden),
+  });
   return { hs, h: h!, c };
+}
+
+/**
+ * The backward of {@link runLstmDirection}'s span, given d/dh for each step (processing order) and d/dc of the
+ * final cell state; returns d/d(input projection) [N, T·4H] and d/d(W_hh) [4H, H], gates in the order i, f, o, g.
+ * With A = (i, f, o, g) a step's gate activations and A' their derivatives (σ' = y(1 − y), tanh' = 1 − y²),
+ *
+ *   dc_t = dc_{t+1} ⊙ f_{t+1} + dh_t ⊙ o_t ⊙ tanh'(c_t)
+ *   d(pre_t) = (dc_t, dc_t, dh_t, dc_t) ⊙ (g_t, c_{t−1}, tanh(c_t), i_t) ⊙ A'_t,      dh_{t−1} += d(pre_t)·W_hh
+ *
+ * The factors after the first ⊙ depend only on the forward pass, so they are computed for all steps at once
+ * (A' = A ⊙ (γ − A) + α with γ = 1, α = 0 on the sigmoid gates and γ = 0, α = 1 on g: the same float32 values
+ * as y(1 − y) and 1 − y²), which leaves six small ops per step; d(W_hh) is one product over all steps,
+ * Σ_t d(pre_t)ᵀ·h_{t−1}.
+ */
+function lstmBackward(ir: IrBuilder, rec: readonly LstmStep[], whh: V, dhs: readonly (V | undefined)[], dcLast: V | undefined, hidden: number): (V | undefined)[] {
+  const steps = rec.length;
+  const n = rec[0]!.h.type.shape[0];
+  if (typeof n !== 'number') throw new IrError('LSTM gradient: the batch size must be fixed');
+  const gh = 4 * hidden;
+  const zerosH = zerosBlock(ir, [n, hidden], 'LSTM gradient');
+  const cat = (xs: readonly V[]) => (xs.length === 1 ? xs[0]! : ir.concat(xs, 1));
+  const cut = (x: V, size: number) => (steps === 1 ? [x] : ir.split(x, 1, new Array<number>(steps).fill(size)));
+  const perGate = (gate: readonly number[]) => ir.tensor([steps * gh], Array.from({ length: steps * gh }, (_, j) => gate[Math.floor(j / hidden) % 4]!));
+  const a = cat(rec.flatMap((r) => [r.ifo, r.g]));
+  const da = ir.add(ir.mul(a, ir.sub(perGate([1, 1, 1, 0]), a)), perGate([0, 0, 0, 1]));
+  const qs = cut(ir.mul(cat(rec.flatMap((r) => [r.g, r.cPrev ?? zerosH, r.tc, r.i])), da), gh);
+  const tc = cat(rec.map((r) => r.tc));
+  const rs = cut(ir.mul(cat(rec.map((r) => r.o)), ir.sub(ir.scalar(1), ir.mul(tc, tc))), hidden);
+
+  const dpre = new Array<V | undefined>(steps);
+  let dhCarry: V | undefined;
+  let dcCarry = dcLast;
+  for (let k = steps - 1; k >= 0; k--) {
+    const ext = dhs[k];
+    const dh = ext && dhCarry ? ir.add(ext, dhCarry) : (ext ?? dhCarry);
+    let dc = dcCarry;
+    if (dh) {
+      const viaH = ir.mul(dh, rs[k]!);
+      dc = dc ? ir.add(dc, viaH) : viaH;
+    }
+    dhCarry = undefined;
+    dcCarry = undefined;
+    if (!dc) continue;
+    const dp = ir.mul(ir.concat([dc, dc, dh ?? zerosH, dc], 1), qs[k]!);
+    dpre[k] = dp;
+    if (k > 0) {
+      dhCarry = ir.matmul(dp, whh);
+      dcCarry = ir.mul(dc, rec[k]!.f);
+    }
+  }
+  if (dpre.every((d) => d === undefined)) return [undefined, undefined];
+
+  const byTime = new Array<V>(steps);
+  const hPrevByTime = new Array<V>(steps);
+  rec.forEach((st, k) => {
+    byTime[st.t] = dpre[k] ?? zerosBlock(ir, [n, gh], 'LSTM gradient');
+    hPrevByTime[st.t] = st.hPrev ?? zerosH;
+  });
+  const dflat = cat(byTime);
+  if (steps === 1) return [dflat, undefined];
+  const dp = ir.reshape(dflat, [n * steps, gh]);
+  const hp = ir.reshape(cat(hPrevByTime), [n * steps, hidden]);
+  return [dflat, ir.matmul(ir.transpose(dp, [1, 0]), hp)];
 }
 
 /** Stacks per-(layer, direction) final states [N, H] into torch's batch-first h_n / c_n [N, D·L, H]. */

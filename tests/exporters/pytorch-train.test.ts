@@ -1,0 +1,159 @@
+/**
+ * `layerloom export --pytorch` end to end with Debian's PyTorch 1.13 (CPU): the written train.py trains the
+ * spiral MLP (the loss falls), resumes from weights.safetensors, and runs under torchrun with two Gloo processes
+ * that end with identical weights; the weights it saves come back into Layerloom, whose ONNX export then gives
+ * what the PyTorch model gives. `layerloom data dump` writes the .npz that train.py reads.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
+import type { CliIO } from '../../cli/io';
+import { getBuiltin } from '../../runtime/data/registry';
+import { SYSTEM_PYTHON } from '../helpers/onnx-checker';
+import { randTensor, runInOrt } from '../helpers/op-check';
+
+const root = new URL('../../', import.meta.url).pathname;
+const spiral = join(root, 'examples/spiral-mlp.json');
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIO = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    readText: async (p) => (await import('node:fs/promises')).readFile(p, 'utf8'),
+    isTTY: false,
+  };
+  return { code: await main(argv, io), out, err };
+}
+
+function python(cwd: string, ...args: string[]) {
+  const r = spawnSync(SYSTEM_PYTHON, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The per-epoch training losses that train.py prints. */
+const losses = (out: string) => [...out.matchAll(/epoch \d+\/\d+ +step \d+ +loss ([0-9.]+)/g)].map((m) => Number(m[1]));
+
+const dir = mkdtempSync(join(tmpdir(), 'layerloom-torch-'));
+
+describe('layerloom export --pytorch: train.py', () => {
+  beforeAll(async () => {
+    const r = await run('export', spiral, '--pytorch', dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('writes the model, the training script, the README, the weights and the built-in dataset', () => {
+    expect(readdirSync(dir).sort()).toEqual(['README.md', 'data.npz', 'model.py', 'train.py', 'weights.safetensors']);
+    const train = readFileSync(join(dir, 'train.py'), 'utf8');
+    // The document's training section: 30 epochs, batch 64, Adam at lr 0.01, the spirals dataset.
+    expect(train).toContain('EPOCHS = 30');
+    expect(train).toContain('BATCH_SIZE = 64');
+    expect(train).toContain('torch.optim.Adam(parameters, lr=LR)');
+    expect(train).toContain('LR = 0.01');
+    expect(train).toContain('DATASET = "spirals"');
+  });
+
+  it('trains: the loss falls over four epochs', () => {
+    const r = python(dir, 'train.py', '--epochs', '4', '--out', 'run1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const l = losses(r.out);
+    expect(l).toHaveLength(4);
+    expect(l[3]!).toBeLessThan(0.7 * l[0]!);
+    expect(existsSync(join(dir, 'run1/weights.safetensors'))).toBe(true);
+  });
+
+  it('resumes from the weights it saved, and from Layerloom\'s own weights.safetensors', () => {
+    const fresh = losses(python(dir, 'train.py', '--epochs', '1', '--out', 'fresh').out)[0]!;
+    const before = losses(python(dir, 'train.py', '--epochs', '4', '--out', 'run2').out)[3]!;
+    const resumed = python(dir, 'train.py', '--epochs', '1', '--resume', 'run2/weights.safetensors', '--out', 'run3');
+    expect(resumed.err).toBe('');
+    // It continues from the trained weights: its first epoch is far below a fresh start, near where run2 ended.
+    const first = losses(resumed.out)[0]!;
+    expect(first).toBeLessThan(0.6 * fresh);
+    expect(first).toBeLessThan(1.5 * before);
+    const ours = python(dir, 'train.py', '--epochs', '1', '--resume', 'weights.safetensors', '--out', 'run4');
+    expect(ours.err).toBe('');
+    expect(ours.code).toBe(0);
+  });
+
+  it('says in one line what is wrong with missing data, corrupt weights or NaN samples', () => {
+    const missing = python(dir, 'train.py', '--data', 'nope.npz');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err.trim()).toBe('train.py: nope.npz does not exist; give the data with --data file.npz');
+    writeFileSync(join(dir, 'bad.safetensors'), 'not a safetensors file');
+    const corrupt = python(dir, 'train.py', '--resume', 'bad.safetensors');
+    expect(corrupt.code).not.toBe(0);
+    expect(corrupt.err.trim().split('\n')).toHaveLength(1);
+    expect(corrupt.err).toMatch(/^train\.py: cannot resume from bad\.safetensors/);
+    python(dir, '-c', 'import numpy as np; d = dict(np.load("data.npz")); d["x"][3, 1] = np.nan; np.savez("nan.npz", **d)');
+    const nan = python(dir, 'train.py', '--data', 'nan.npz');
+    expect(nan.err.trim()).toBe('train.py: nan.npz contains NaN or infinite values');
+  });
+
+  it('runs under torchrun with 2 Gloo processes that end with identical weights, which Layerloom reads back', async () => {
+    // NOTE: Debian's torch 1.13 launcher needs --redirects/--tee other than 0 under Python 3.11 (its Std.from_str
+    // cannot parse "0" there); 1 sends each worker's stdout to the console.
+    const r = python(dir, '-m', 'torch.distributed.run', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--epochs', '2', '--out', 'ddp');
+    expect(r.code, r.err).toBe(0);
+    const sums = [...r.out.matchAll(/rank (\d)\/2: weights sha256 ([0-9a-f]{64})/g)].map((m) => [m[1], m[2]] as const);
+    expect(sums.map(([rank]) => rank).sort()).toEqual(['0', '1']);
+    expect(sums[0]![1]).toBe(sums[1]![1]);
+    expect(losses(r.out)).toHaveLength(2);
+
+    // The trained weights load into Layerloom; its ONNX export and the PyTorch model agree on them.
+    const back = join(dir, 'back');
+    mkdirSync(back);
+    const exported = await run('export', spiral, '--onnx', join(back, 'model.onnx'), '--from-weights', join(dir, 'ddp/weights.safetensors'));
+    expect(exported.err).toBe('');
+    for (const f of ['model.py']) copyFileSync(join(dir, f), join(back, f));
+    copyFileSync(join(dir, 'ddp/weights.safetensors'), join(back, 'weights.safetensors'));
+    const x = randTensor([5, 2], 3);
+    const ort = await runInOrt(readFileSync(join(back, 'model.onnx')), { x });
+    writeFileSync(
+      join(back, 'cases.json'),
+      JSON.stringify({ cases: [{ dir: back, inputs: { x: { shape: x.shape, dtype: 'float32', data: Array.from(x.data) } }, target: null }] }),
+    );
+    const check = python(back, join(root, 'build/fixtures/pytorch_export_check.py'), back);
+    expect(check.err).toBe('');
+    const result = JSON.parse(readFileSync(join(back, 'results.json'), 'utf8')).results[0];
+    expect(result.error).toBeNull();
+    const got: number[] = result.outputs.out.data;
+    const want = Array.from(ort.out!.data);
+    expect(got.map((v, i) => Math.abs(v - want[i]!)).reduce((a, b) => Math.max(a, b), 0)).toBeLessThan(1e-4);
+  }, 120_000);
+});
+
+describe('layerloom data dump', () => {
+  it('writes a built-in dataset as an .npz that numpy reads with the same values', async () => {
+    const out = join(dir, 'spirals.npz');
+    const r = await run('data', 'dump', 'spirals', '--seed', '3', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^wrote .*spirals\.npz \(\d[\d,]* samples of 'spirals', seed 3: x \[\d+, 2\] float32, y \[\d+\] int64\)\n$/);
+    const ds = await getBuiltin('spirals')!.load({ seed: 3 });
+    const py = python(
+      dir,
+      '-c',
+      'import json, numpy as np; d = np.load("spirals.npz"); print(json.dumps({k: [str(d[k].dtype), list(d[k].shape), d[k].reshape(-1)[:6].tolist()] for k in d.files}))',
+    );
+    expect(py.err).toBe('');
+    const got = JSON.parse(py.out) as Record<string, [string, number[], number[]]>;
+    expect(got.x![0]).toBe('float32');
+    expect(got.x![1]).toEqual([ds.size, 2]);
+    expect(got.x![2]).toEqual(Array.from(ds.arrays.x!.subarray(0, 6)));
+    expect(got.y![0]).toBe('int64');
+    expect(got.y![2]).toEqual(Array.from(ds.arrays.y!.subarray(0, 6)));
+  });
+
+  it('refuses an --out that is not .npz and an unknown dataset, writing nothing', async () => {
+    expect((await run('data', 'dump', 'spirals', '--out', join(dir, 'x.csv'))).err).toBe('layerloom: --out must name an .npz file, not "' + join(dir, 'x.csv') + '"\n');
+    const unknown = await run('data', 'dump', 'spiralz', '--out', join(dir, 'z.npz'));
+    expect(unknown.err).toMatch(/^layerloom: there is no built-in dataset called "spiralz" and no such file\. Did you mean "spirals"\?/);
+    expect(existsSync(join(dir, 'z.npz'))).toBe(false);
+  });
+});
