@@ -169,6 +169,9 @@ describe('MaxPool gradient', () => {
     ['ceil_mode with an overhanging last window', [1, 2, 5, 7], mp([2, 3], [2, 2], [0, 1, 0, 0], [1, 1], true)],
     ['stride larger than the kernel (skipped cells)', [1, 1, 7, 7], mp([2, 2], [3, 3], [0, 0, 0, 0], [1, 1])],
     ['1-D 2 stride 2', [2, 3, 8], mp([2], [2], [0, 0], [1])],
+    ['3×3 stride 3 (tiling, 9 taps)', [1, 2, 6, 9], mp([3, 3], [3, 3], [0, 0, 0, 0], [1, 1])],
+    ['2×2 stride 2 with an uncovered last row and column (tiling)', [2, 2, 7, 5], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1])],
+    ['1-D 3 stride 3 with an uncovered end (tiling)', [2, 2, 10], mp([3], [3], [0, 0], [1])],
     ['1-D 3 stride 2 pads, dilation, ceil_mode', [2, 2, 11], mp([3], [2], [1, 2], [2], true)],
   ];
   for (const [name, shape, attrs] of configs) {
@@ -199,6 +202,19 @@ describe('MaxPool gradient', () => {
     const allowed = new Set(['Slice', 'Equal', 'Cast', 'Mul', 'Sub', 'Add', 'Unsqueeze', 'Concat', 'Reshape', 'Expand', 'ReduceSum']);
     expect(ops.filter((o) => !allowed.has(o))).toEqual([]);
     expect(ops.filter((o) => o === 'Equal')).toHaveLength(4);
+  });
+  it('a window whose maximum is NaN passes no gradient', () => {
+    for (const attrs of [mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), mp([2, 2], [1, 2], [0, 0, 0, 0], [1, 1])]) {
+      const x = f32([1, 1, 2, 4], [1, NaN, 5, 2, 3, 4, 6, 6]);
+      const up = randTensor(outShape('MaxPool', [x], attrs), 3);
+      const { grads } = gradients('MaxPool', [x], attrs, [0], up);
+      const want = maxPoolGradRef(x, up, attrs);
+      const dx = Array.from(grads[0]!.data, (v) => v + 0); // −0 → 0
+      // The right-hand window has no NaN: its first 6 wins; the NaN window passes nothing (PyTorch: to the NaN).
+      expect([dx[0], dx[1], dx[2], dx[3], dx[7]]).toEqual([0, 0, 0, 0, 0]);
+      expect(dx[6]).toBeCloseTo(want[6]!, 6);
+      expect(want[6]).not.toBe(0);
+    }
   });
 });
 
@@ -281,6 +297,8 @@ describe('backward graphs run in onnxruntime-node and match the reference kernel
     ['MaxPool 2×2 ties', 'MaxPool', [ties([2, 3, 6, 6], 15)], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['MaxPool 3×3 pad ceil ties', 'MaxPool', [ties([1, 2, 7, 6], 16, -2, 0)], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], ceil_mode: true }],
     ['MaxPool 1-D dilated', 'MaxPool', [distinct([2, 2, 10], 17)], { kernel_shape: [3], strides: [2], pads: [1, 2], dilations: [2], ceil_mode: false }],
+    ['MaxPool 3×3 tiling with uncovered cells, ties', 'MaxPool', [ties([2, 2, 7, 8], 25)], { kernel_shape: [3, 3], strides: [3, 3], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
+    ['MaxPool 1-D tiling', 'MaxPool', [ties([2, 3, 9], 26)], { kernel_shape: [3], strides: [3], pads: [0, 0], dilations: [1], ceil_mode: false }],
     ['AveragePool 2-D', 'AveragePool', [randTensor([2, 2, 5, 6], 18)], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: true, count_include_pad: false }],
     ['AveragePool 1-D', 'AveragePool', [randTensor([2, 3, 9], 19)], { kernel_shape: [3], strides: [2], pads: [1, 1], ceil_mode: false, count_include_pad: true }],
     ['GlobalAveragePool', 'GlobalAveragePool', [randTensor([2, 3, 4, 5], 20)], {}],
