@@ -154,7 +154,7 @@ describe('layerloom data preview', () => {
   it.each([
     ['an unknown name, with a suggestion', ['data', 'preview', 'spiral'], /^layerloom: there is no built-in dataset called "spiral" and no such file\. Did you mean "spirals"\?/],
     ['a missing file', ['data', 'preview', '/nonexistent/data.csv'], /^layerloom: \/nonexistent\/data\.csv: no such file/],
-    ['no subcommand', ['data'], /^layerloom: data needs a subcommand: list or preview/],
+    ['no subcommand', ['data'], /^layerloom: data needs a subcommand: list, preview or dump/],
     ['an unknown subcommand', ['data', 'show'], /^layerloom: unknown data subcommand "show"/],
     ['no dataset', ['data', 'preview'], /^layerloom: data preview needs one dataset name or file/],
     ['--n 0', ['data', 'preview', 'xor', '--n', '0'], /^layerloom: --n must be a whole number from 1 to 1,000, not "0"$/m],
