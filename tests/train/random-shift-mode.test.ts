@@ -83,7 +83,7 @@ describe('RandomShift', () => {
         const dy = maxShift ? rng.int(2 * maxShift + 1) - maxShift : 0;
         const dx = maxShift ? rng.int(2 * maxShift + 1) - maxShift : 0;
         for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (strokes[y[k]!]!(i, j)) x[k * 144 + (4 + i + dy) * 12 + 4 + j + dx] = 1;
-        for (let p = 0; p < 144; p++) x[k * 144 + p] += 0.1 * rng.normal();
+        for (let p = 0; p < 144; p++) x[k * 144 + p] = x[k * 144 + p]! + 0.1 * rng.normal();
       }
       return {
         info: { name: 'strokes', title: '', description: '', origin: 'test', task: 'classification', defaultSplit: { val: 0, test: 0 } },
