@@ -64,6 +64,9 @@ const ROWS: Record<string, Row> = {
   ClassToken: { inputs: { in: ['N', 4, 6] } },
   Discriminator: { params: { hidden_sizes: [8, 8] }, inputs: { in: ['N', 2] } },
   OnnxOp: { params: { op_type: 'Erf' }, inputs: { in: ['N', 6] } },
+  GradientReversal: { params: { lambda: 0.5, schedule: 'dann' }, inputs: { in: ['N', 6] } },
+  Reparameterize: { inputs: { mu: ['N', 3], logvar: ['N', 3] } },
+  RandomShift: { params: { max_shift: 2 }, inputs: { in: ['N', 1, 6, 6] } },
 };
 
 const kinds = allLayers.filter((l) => l.category !== 'loss' && l.category !== 'io').map((l) => l.kind);
