@@ -3,7 +3,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { dataCommand, dataHelp } from './commands/data';
 import { exportCommand, exportHelp } from './commands/export';
 import { runCommand, runHelp } from './commands/run';
+import { newCommand, newHelp } from './commands/new';
 import { summaryCommand, summaryHelp } from './commands/summary';
+import { templatesCommand, templatesHelp } from './commands/templates';
 import { trainCommand, trainHelp } from './commands/train';
 import { EXIT, processIO, UserError, type CliIO } from './io';
 
@@ -18,6 +20,8 @@ Commands:
   train <graph.json> --dataset NAME|PATH   train on onnxruntime, with progress, metrics and checkpoints
   data list [--json]                       the built-in datasets: shapes, sizes, lectures
   data preview <name | file>               shapes, class balance and a few samples of a dataset
+  templates [--json]                       the lecture templates: graph, data, settings, expected result
+  new <template-id> <out.json>             start a graph file from a template
 
 Run "layerloom <command> --help" for a command's options.`;
 
@@ -89,6 +93,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'warmup-steps': str,
       seed: str,
       'no-shuffle': { type: 'boolean' },
+      quick: { type: 'boolean' },
       'val-split': str,
       backend: str,
       out: str,
@@ -126,6 +131,7 @@ const COMMANDS: Record<string, CommandSpec> = {
         warmupSteps: v['warmup-steps'] as string | undefined,
         seed: v.seed as string | undefined,
         noShuffle: v['no-shuffle'] as boolean | undefined,
+        quick: v.quick as boolean | undefined,
         valSplit: v['val-split'] as string | undefined,
         backend: v.backend as string | undefined,
         out: v.out as string | undefined,
@@ -146,6 +152,16 @@ const COMMANDS: Record<string, CommandSpec> = {
         clamp: v.clamp as string | undefined,
         advFraction: v['adv-fraction'] as string | undefined,
       }),
+  },
+  templates: {
+    help: templatesHelp,
+    options: common,
+    run: (io, p, v) => templatesCommand(io, { positionals: p, json: Boolean(v.json) }),
+  },
+  new: {
+    help: newHelp,
+    options: { ...common, force: { type: 'boolean', default: false } },
+    run: (io, p, v) => newCommand(io, { positionals: p, force: Boolean(v.force) }),
   },
   data: {
     help: dataHelp,

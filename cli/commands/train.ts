@@ -24,7 +24,8 @@ import { AttackSpecError, dataRange, evaluateUnderAttack, resolveAttack, type At
 import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
 import { writeFilesAtomically } from '../atomic-write';
 import { describeReadError, EXIT, UserError, type CliIO } from '../io';
-import { loadGraphFile } from '../load-graph';
+import { describeCheck, openGraphOrTemplate } from '../template-source';
+import { passes } from '../../templates';
 import { existsSync, statSync } from 'node:fs';
 
 export const trainHelp = `Usage: layerloom train <graph.json> [options]
@@ -63,6 +64,10 @@ Adversarial examples (classifiers with float inputs; the model is attacked in ev
   --no-random-start       PGD starts at the clean input instead of a random point of the eps-ball
   --clamp LO,HI           keep attacked inputs in [LO, HI] (default: the data's own range)
   --adv-fraction F        attack only this fraction of each batch (default 1; 0.5 = half clean, half attacked)
+  --quick                 a template's short run (its "quick" settings), which still shows learning
+
+Instead of a graph file, give a template id (layerloom templates) or a template folder: its graph trains on
+its dataset with its tested settings, and the final metrics are checked against the template's expected result.
 
 A GAN graph (Noise → generator layers → Discriminator) trains adversarially: per batch one Discriminator
 step and one generator step, on every sample (no validation split), reporting d_loss, g_loss and the mean
@@ -98,6 +103,8 @@ export interface TrainArgs {
   readonly out?: string;
   readonly resume?: string;
   readonly json: boolean;
+  /** A template's quick settings instead of its full ones. */
+  readonly quick?: boolean;
   /** Import options for a data file (CSV label column, image size and color, text tokenisation). */
   readonly label?: string;
   readonly imageSize?: string;
@@ -211,19 +218,36 @@ function importOptions(a: TrainArgs): { options: ImportOptions; given: string[] 
   return { options, given };
 }
 
-async function loadDataset(spec: string, seed: number, imports: { options: ImportOptions; given: readonly string[] }): Promise<Dataset> {
+async function loadDataset(
+  spec: string,
+  seed: number,
+  imports: { options: ImportOptions; given: readonly string[] },
+  generatorOptions: Readonly<Record<string, unknown>> = {},
+): Promise<Dataset> {
   const builtin = getBuiltin(spec);
   try {
     if (builtin) {
       if (imports.given.length) throw new UserError(`${imports.given.join(', ')} ${imports.given.length === 1 ? 'is' : 'are'} only for data files, not the built-in dataset '${spec}'`);
-      return await builtin.load({ seed });
+      return await builtin.load({ seed, ...builtinOptions(spec, generatorOptions, builtin.optionNames ?? []) });
     }
+    if (Object.keys(generatorOptions).length) throw new UserError(`dataset_options are only for built-in datasets, not the file "${spec}"`);
     if (!existsSync(spec)) throw new UserError(`dataset "${spec}" is neither a built-in dataset (see layerloom data list) nor a file or folder`);
     return await loadDatasetFile(spec, imports.options);
   } catch (e) {
     if (e instanceof DataError) throw new UserError(e.message);
     throw e;
   }
+}
+
+/** The training section's dataset_options as a built-in's load options: `size` is the sample count, the rest its generator options. */
+function builtinOptions(name: string, raw: Readonly<Record<string, unknown>>, known: readonly string[]): { size?: number; options?: Record<string, unknown> } {
+  const { size, ...options } = raw;
+  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 1))
+    throw new UserError(`dataset_options.size must be a whole number ≥ 1, not ${JSON.stringify(size)}`);
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length)
+    throw new UserError(`dataset '${name}' has no option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (${known.length ? `its options: size, ${known.join(', ')}` : 'its only option is size'})`);
+  return { ...(size !== undefined ? { size } : {}), ...(Object.keys(options).length ? { options } : {}) };
 }
 
 /** Class labels must fit the classifier: 0 ≤ y < C (or ignore_index). */
@@ -259,8 +283,12 @@ function bar(e: StepEvent): string {
 
 export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   if (!a.file) throw new UserError('train needs a graph file, e.g. layerloom train model.json --dataset spirals');
-  const doc = await loadGraphFile(io, a.file);
+  const source = await openGraphOrTemplate(io, a.file);
+  const template = source.template;
+  if (a.quick && !template) throw new UserError('--quick is for templates: give a template id or folder, e.g. layerloom train spam-mlp --quick');
+  const doc: GraphDoc = a.quick && template ? { ...source.doc, training: { ...(source.doc.training ?? {}), ...template.quick.training } } : source.doc;
   const t = docTraining(doc);
+  const check = template ? (a.quick ? template.quick.expected : template.expected) : undefined;
   const pick = <T>(flag: T | undefined, key: string, fallback: T): T => (flag !== undefined ? flag : t[key] !== undefined ? (t[key] as T) : fallback);
 
   const seed = pick(num('seed', a.seed, { int: true, min: 0 }), 'seed', 0);
@@ -301,7 +329,12 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   }
   if (!gan && ![...shaped.info.values()].some((i) => i.kind.endsWith('Loss'))) throw new UserError(`${a.file} has no loss layer to train (add CrossEntropyLoss, MSELoss or BCEWithLogitsLoss)`, EXIT.diagnostics);
 
-  let ds = await loadDataset(datasetSpec, seed, imports);
+  const datasetOptions = t.dataset_options;
+  if (datasetOptions !== undefined && (typeof datasetOptions !== 'object' || datasetOptions === null || Array.isArray(datasetOptions)))
+    throw new UserError('the training section\'s dataset_options must be an object, e.g. {"size": 3000}');
+  // Options describe the training section's dataset; a --dataset flag naming another one leaves them out.
+  const useOptions = a.dataset === undefined || a.dataset === t.dataset;
+  let ds = await loadDataset(datasetSpec, seed, imports, useOptions ? ((datasetOptions ?? {}) as Record<string, unknown>) : {});
   // CSV features are standardised with statistics of the training rows (the same split the trainer makes).
   let normalization: { mean: number[]; std: number[] } | undefined;
   if (isCsvDataset(ds)) {
@@ -348,6 +381,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
 
   if (a.out) await prepareOut(a.out);
   const lines: string[] = [];
+  let finalMetrics: Record<string, number> = {};
   const log = (o: object) => {
     const line = JSON.stringify(o);
     lines.push(line);
@@ -364,15 +398,12 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
       if (!a.json && io.isTTY) io.out(`\r${bar(e)}`);
     },
     onEpoch: (e: EpochEvent) => {
-      log({
-        type: 'epoch',
-        epoch: e.epoch,
-        step: e.step,
+      finalMetrics = {
         loss: e.loss,
         ...e.metrics,
         ...(e.val ? { val_loss: e.val.loss, ...Object.fromEntries(Object.entries(e.val.metrics).map(([k, v]) => [`val_${k}`, v])) } : {}),
-        seconds: e.seconds,
-      });
+      };
+      log({ type: 'epoch', epoch: e.epoch, step: e.step, ...finalMetrics, seconds: e.seconds });
       if (!a.json) {
         const metrics = Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
         const val = e.val ? `  |  val loss ${e.val.loss.toFixed(4)}  ${Object.entries(e.val.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}` : '';
@@ -399,6 +430,12 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
       const what = acc ? `accuracy ${(r.clean.metrics[acc]! * 100).toFixed(1)}% → ${(r.attacked.metrics[acc]! * 100).toFixed(1)}%` : `loss ${r.clean.loss.toFixed(4)} → ${r.attacked.loss.toFixed(4)}`;
       io.out(`under ${attackEval.kind.toUpperCase()} (eps ${attackEval.eps}) on ${r.samples} ${on} samples: ${what}\n`);
     }
+  }
+  if (check && template && result.status !== 'diverged') {
+    const value = finalMetrics[check.metric];
+    const reached = passes(check, finalMetrics);
+    log({ type: 'expected', template: template.id, quick: Boolean(a.quick), metric: check.metric, op: check.op, threshold: check.value, value: value ?? null, reached: reached ?? null });
+    if (!a.json) io.out(`${template.id}${a.quick ? ' (quick)' : ''}: ${describeCheck(check, value)}${a.quick ? '' : ` (${template.expected.summary})`}\n`);
   }
   if (a.out) {
     const r = exportGraph(doc, { seed, weights: result.weights });

@@ -240,6 +240,61 @@ const BUILTIN_CASES: Record<string, BuiltinCase> = {
     flags: ['--steps', '40', '--lr', '0.02', '--batch-size', '128', ...fast],
   },
   'corpus-chars': { graph: tokenLstmPerPosition(30, 30, 32), flags: ['--steps', '20', '--lr', '0.02', ...fast] },
+  synthdigits: {
+    graph: chain(
+      node('x', 'Input', { shape: [1, 28, 28] }),
+      node('flat', 'Flatten'),
+      node('out', 'Linear', { out_features: 10 }),
+      node('loss', 'CrossEntropyLoss'),
+    ),
+    flags: ['--steps', '30', '--lr', '0.01', ...fast],
+  },
+  'spam-features': {
+    graph: chain(node('x', 'Input', { shape: [3] }), node('fc', 'Linear', { out_features: 8 }), node('a', 'Tanh'), node('out', 'Linear', { out_features: 2 }), node('loss', 'CrossEntropyLoss')),
+    flags: ['--steps', '40', '--lr', '0.02', ...fast],
+  },
+  'xor-clusters': { graph: mlp2d(2), flags: ['--steps', '40', '--lr', '0.01', ...fast] },
+  // The label is the first token: picking position 0 learns in a few steps (the LSTM template shows the memory task).
+  'first-token': {
+    graph: chain(
+      node('x', 'Input', { shape: [30], dtype: 'int64' }),
+      node('emb', 'Embedding', { num_embeddings: 8, embedding_dim: 8 }),
+      node('first', 'SelectIndex', { dim: 1, index: 0 }),
+      node('out', 'Linear', { out_features: 8 }),
+      node('loss', 'CrossEntropyLoss'),
+    ),
+    flags: ['--steps', '30', '--lr', '0.05', ...fast],
+  },
+  // Each token is compared with every other one: single-head self-attention, then a per-token classifier.
+  duplicates: {
+    graph: doc(
+      [
+        node('x', 'Input', { shape: [8], dtype: 'int64' }),
+        node('emb', 'Embedding', { num_embeddings: 10, embedding_dim: 16 }),
+        node('q', 'Linear', { out_features: 16, bias: false }),
+        node('k', 'Linear', { out_features: 16, bias: false }),
+        node('v', 'Linear', { out_features: 16, bias: false }),
+        node('attn', 'Attention'),
+        node('cat', 'Concat', { dim: -1 }),
+        node('out', 'Linear', { out_features: 2 }),
+        node('loss', 'CrossEntropyLoss'),
+      ],
+      [
+        edge('x', 'emb'),
+        edge('emb', 'q'),
+        edge('emb', 'k'),
+        edge('emb', 'v'),
+        edge('q', 'attn.query'),
+        edge('k', 'attn.keys'),
+        edge('v', 'attn.values'),
+        edge('emb', 'cat'),
+        edge('attn.context', 'cat'),
+        edge('cat', 'out'),
+        edge('out', 'loss'),
+      ],
+    ),
+    flags: ['--steps', '150', '--lr', '0.02', ...fast],
+  },
 };
 
 describe('layerloom train on every built-in dataset', () => {

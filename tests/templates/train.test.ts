@@ -1,0 +1,90 @@
+/**
+ * Every template exports ONNX that passes the official checker and runs in onnxruntime-node on samples of its
+ * own dataset, and learns with `layerloom train` on the native backend: the quick run (its "quick" settings)
+ * in every test run, the full run against the template's stated threshold with `npm run test:templates`.
+ */
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
+import type { CliIO } from '../../cli/io';
+import { exportGraph } from '../../exporters/export-graph';
+import { getBuiltin } from '../../runtime/data/registry';
+import { listTemplates, loadTemplate } from '../../templates';
+import { checkOnnxMany } from '../helpers/onnx-checker-batch';
+
+const FULL = process.env.LAYERLOOM_TEMPLATES_FULL === '1';
+const ids = listTemplates().map((t) => t.id);
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIO = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    readText: async (p) => (await import('node:fs/promises')).readFile(p, 'utf8'),
+    isTTY: false,
+  };
+  return { code: await main(argv, io), out, err };
+}
+
+const models = new Map<string, Uint8Array>();
+let verdicts: Record<string, string | null> = {};
+
+beforeAll(() => {
+  for (const id of ids) {
+    const r = exportGraph(loadTemplate(id)!.graph, { seed: 0 });
+    if (!r.ok) throw new Error(`${id} did not export: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+    models.set(id, r.onnx);
+  }
+  verdicts = checkOnnxMany([...models].map(([name, bytes]) => ({ name, bytes })));
+}, 300_000);
+
+describe.each(ids)('template %s', (id) => {
+  it('exports ONNX that passes the checker and runs in onnxruntime-node on its own data', async () => {
+    expect(verdicts[id]).toBeNull();
+    const t = loadTemplate(id)!;
+    const { size: _size, ...options } = t.meta.dataset.options as Record<string, unknown>;
+    const ds = await getBuiltin(t.meta.dataset.name)!.load({ seed: t.meta.dataset.seed, size: 4, ...(Object.keys(options).length ? { options } : {}) });
+    const session = await ort.InferenceSession.create(models.get(id)!);
+    try {
+      const inputNames = Object.keys(ds.inputs);
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const name of session.inputNames) {
+        const key = inputNames.includes(name) ? name : inputNames.length === 1 ? inputNames[0]! : undefined;
+        expect(key, `no data for the model input ${name}`).toBeDefined();
+        const spec = ds.inputs[key!]!;
+        const data = ds.arrays[key!]!;
+        feeds[name] = spec.dtype === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(v)), [4, ...spec.shape]) : new ort.Tensor('float32', data as Float32Array, [4, ...spec.shape]);
+      }
+      const out = await session.run(feeds);
+      expect(Object.keys(out).length).toBeGreaterThan(0);
+      for (const v of Object.values(out)) {
+        if (v.dims.length) expect(v.dims[0]).toBe(4);
+        if (v.type === 'float32') expect((v.data as Float32Array).every(Number.isFinite)).toBe(true);
+      }
+    } finally {
+      await session.release();
+    }
+  });
+
+  it(
+    FULL ? 'reaches its expected result with layerloom train' : 'learns in its quick run with layerloom train --quick',
+    async () => {
+      const r = await cli('train', id, '--json', ...(FULL ? [] : ['--quick']));
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const epochs = events.filter((e) => e.type === 'epoch');
+      const verdict = events.find((e) => e.type === 'expected')!;
+      const t = loadTemplate(id)!;
+      const check = FULL ? t.meta.expected : t.meta.quick.expected;
+      expect(verdict).toMatchObject({ template: id, quick: !FULL, metric: check.metric, op: check.op, threshold: check.value });
+      expect(verdict.value).toBe(epochs.at(-1)![check.metric]);
+      // Learning, not luck: the training loss fell, and the check passed.
+      expect(epochs.at(-1)!.loss as number).toBeLessThan(epochs[0]!.loss as number);
+      expect(verdict.reached, `${check.metric} = ${String(verdict.value)}`).toBe(true);
+      if (FULL) console.warn(`template ${id}: ${check.metric} ${(verdict.value as number).toFixed(4)} (${check.op} ${check.value}) after ${epochs.length} epochs`);
+    },
+    FULL ? 600_000 : 120_000,
+  );
+});
