@@ -8,7 +8,7 @@
  * `enc.<k>.ff1.weight`, exactly the state_dict names of `self.enc = nn.ModuleList([...])` whose items hold
  * `ff1` (see docs/graph-format.md, "Blocks").
  */
-import type { InputPortSpec, OutputPortSpec } from '../define-layer';
+import { ok, type AnyLayerDef, type InputPortSpec, type OutputPortSpec } from '../define-layer';
 import type { BlockBody, BlockDefinition, GraphDoc, GraphNode } from '../document/types';
 import { p } from '../params';
 
@@ -139,4 +139,28 @@ function canonicalJson(v: unknown): string {
       .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   return JSON.stringify(v);
+}
+
+/**
+ * A layer-like description of a block-structure node's ports, for code that asks a node for its ports
+ * (connection checks, the editor's node view): a Block's ports come from its body, BlockInput has the output
+ * `out`, BlockOutput the input `in`. Undefined for other kinds and for a Block whose body does not resolve.
+ */
+export function blockPortDef(doc: Pick<GraphDoc, 'blocks'>, node: GraphNode): AnyLayerDef | undefined {
+  const base = { category: 'io' as const, params: {}, inferShape: () => ok({}) };
+  if (node.kind === BLOCK_INPUT) return { ...base, kind: BLOCK_INPUT, doc: { summary: 'An input port of the block.' }, ...blockInputPorts };
+  if (node.kind === BLOCK_OUTPUT) return { ...base, kind: BLOCK_OUTPUT, doc: { summary: 'An output port of the block.' }, ...blockOutputPorts };
+  if (node.kind !== BLOCK) return undefined;
+  const body = blockBody(doc, node);
+  if (!body) return undefined;
+  const ports = blockPorts(body);
+  return {
+    ...base,
+    kind: BLOCK,
+    category: 'dense',
+    doc: { summary: 'A block: a group of layers with its own nested graph, run `repeat` times in sequence.' },
+    params: blockParams,
+    inputs: Object.fromEntries(ports.inputs.map((p) => [p, { doc: `Block input "${p}".`, dtype: 'any' as const }])),
+    outputs: Object.fromEntries(ports.outputs.map((p) => [p, { doc: `Block output "${p}".` }])),
+  };
 }

@@ -5,6 +5,7 @@
 import { diag, type Diagnostic } from '../diagnostics';
 import type { GraphDoc, PortRef } from '../document/types';
 import { getLayer } from '../layers';
+import { blockPortDef } from '../layers/block';
 import type { ShapedGraph } from './infer-shapes';
 import { resolvePort } from './validate';
 
@@ -19,8 +20,8 @@ export function canConnect(doc: GraphDoc, from: PortRef, to: PortRef, shaped?: S
   const b = doc.nodes.find((n) => n.id === to.node);
   if (!a) return refuse(diag('DANGLING_EDGE', { edge: '(new)', node: from.node }));
   if (!b) return refuse(diag('DANGLING_EDGE', { edge: '(new)', node: to.node }));
-  const da = getLayer(a.kind);
-  const db = getLayer(b.kind);
+  const da = getLayer(a.kind) ?? blockPortDef(doc, a);
+  const db = getLayer(b.kind) ?? blockPortDef(doc, b);
   if (!da) return refuse(diag('UNKNOWN_KIND', { kind: a.kind }));
   if (!db) return refuse(diag('UNKNOWN_KIND', { kind: b.kind }));
   const pa = resolvePort(da, a.id, 'output', from.port);

@@ -7,6 +7,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { NodeId, XY } from '../../graph-core';
 import { Canvas } from '../canvas/Canvas';
+import { Breadcrumbs } from '../blocks/Breadcrumbs';
 import type { Measured } from '../canvas/useFlowElements';
 import type { Host } from '../host/host';
 import { Inspector } from '../inspector/Inspector';
@@ -170,6 +171,7 @@ function Shell() {
         <Palette viewCenter={viewCenter} />
         <div className="ll-center">
           <div className="ll-canvas-box" ref={canvasBox}>
+            <Breadcrumbs />
             <Canvas measured={measured} />
           </div>
           {showSummary && <SummaryPanel reveal={reveal} />}

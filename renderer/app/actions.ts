@@ -20,6 +20,8 @@ export type ActionId =
   | 'toggleSnap'
   | 'toggleMinimap'
   | 'toggleSummary'
+  | 'createBlock'
+  | 'unpackBlock'
   | 'escape';
 
 export interface ActionContext {
@@ -108,6 +110,17 @@ export const ACTIONS: readonly Action[] = [
     },
   },
   { id: 'findLayer', title: 'Search the layer palette', group: 'Model', keys: ['/'], run: ({ focus }) => focus('layerSearch') },
+  {
+    id: 'createBlock',
+    title: 'Create block from selection',
+    group: 'Model',
+    keys: ['Mod+G'],
+    run: ({ editor, ui }) => {
+      const r = editor.createBlockFromSelection();
+      if ('error' in r) ui.toast(`Cannot make a block: ${r.error}.`, 'error');
+    },
+  },
+  { id: 'unpackBlock', title: 'Unpack the selected block', group: 'Model', keys: ['Mod+Shift+G'], run: ({ editor }) => editor.unpackSelection() },
   {
     id: 'addComment',
     title: 'Add a comment',

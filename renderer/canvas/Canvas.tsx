@@ -21,6 +21,7 @@ import { canConnect, freshId, type NodeId, type XY } from '../../graph-core';
 import { GRID } from '../app/actions';
 import { useApp } from '../app/AppContext';
 import { useEditorState } from '../app/useEditorState';
+import { levelDoc } from '../blocks/level';
 import { useUiState } from '../app/useUiState';
 import type { EditorState } from '../store/editor';
 import type { EditorCommand } from '../store/editor-doc';
@@ -35,9 +36,11 @@ const LARGE_GRAPH = 200;
 /** Roughly half a node, so that a dropped layer lands centred under the pointer. */
 const DROP_OFFSET: XY = { x: 100, y: 30 };
 
-const selectDoc = (s: EditorState) => s.doc;
+/** The graph shown: the document, or the body of the block the canvas has entered. */
+const selectDoc = (s: EditorState) => levelDoc(s.doc, s.blockPath);
 const selectSelection = (s: EditorState) => s.selection;
 const selectGeneration = (s: EditorState) => s.generation;
+const selectBlockPath = (s: EditorState) => s.blockPath;
 const selectPrefs = (s: UiState) => s.prefs;
 
 const isPane = (target: EventTarget | null) => target instanceof Element && target.classList.contains('react-flow__pane');
@@ -67,8 +70,16 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
   // A newly opened document is fitted into view (React Flow waits until its nodes are measured). The
   // empty start document is not: fitting would wait for, and then jump to, the first layer added.
   useEffect(() => {
-    if (generation > 0 && editor.getState().doc.nodes.length > 0) void flow.fitView({ padding: 0.15, maxZoom: 1 });
+    if (generation > 0 && editor.view().nodes.length > 0) void flow.fitView({ padding: 0.15, maxZoom: 1 });
   }, [generation, flow, editor]);
+  // Entering or leaving a block shows its whole graph.
+  const blockPath = useEditorState(selectBlockPath);
+  const shownPath = useRef(blockPath);
+  useEffect(() => {
+    if (shownPath.current === blockPath) return;
+    shownPath.current = blockPath;
+    void flow.fitView({ padding: 0.15, maxZoom: 1 });
+  }, [blockPath, flow]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -131,7 +142,7 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
   const check = useCallback(
     (c: Connection | FlowEdge) =>
       canConnect(
-        editor.getState().doc,
+        editor.view(),
         { node: c.source, port: c.sourceHandle ?? undefined },
         { node: c.target, port: c.targetHandle ?? undefined },
         editor.analysis().shaped,
@@ -143,7 +154,7 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
   const onConnect = useCallback(
     (c: Connection) => {
       if (!check(c).ok) return;
-      const d = editor.getState().doc;
+      const d = editor.view();
       editor.dispatch({
         type: 'connect',
         edge: {
@@ -205,6 +216,16 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
       ui.open({ kind: 'palette', at: snap({ x: p.x - DROP_OFFSET.x, y: p.y - DROP_OFFSET.y }) });
     },
     [flow, snap, ui],
+  );
+
+  // Double-clicking a block shows its inside; the breadcrumbs lead back out.
+  const onNodeDoubleClick = useCallback(
+    (e: ReactMouseEvent, node: FlowNode) => {
+      if (node.type !== 'layer' || node.data.node.kind !== 'Block') return;
+      e.stopPropagation();
+      editor.enterBlock(node.id);
+    },
+    [editor],
   );
 
   const openMenu = useCallback(
@@ -271,6 +292,7 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
         onNodeDragStop={commitDrag}
         onSelectionDragStop={commitDrag}
         onNodeContextMenu={onNodeContextMenu}
+        onNodeDoubleClick={onNodeDoubleClick}
         onEdgeContextMenu={onEdgeContextMenu}
         onPaneContextMenu={onPaneContextMenu}
         onSelectionContextMenu={onSelectionContextMenu}

@@ -4,7 +4,8 @@
  */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useCallback, type CSSProperties } from 'react';
-import { getLayer, type AnyLayerDef, type InputPortSpec } from '../../graph-core';
+import { blockRepeat, getLayer, type AnyLayerDef, type InputPortSpec } from '../../graph-core';
+import { portDefOf } from '../blocks/level';
 import { useApp } from '../app/AppContext';
 import { formatCompact, formatCount, formatValue } from '../app/format';
 import { useAnalysis } from '../app/useAnalysis';
@@ -53,8 +54,10 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
   const paramCount = useAnalysis(useCallback((a: Analysis) => a.nodes.get(id)?.paramCount ?? null, [id]));
   const hasError = useAnalysis(useCallback((a: Analysis) => a.nodes.get(id)?.diagnostics.some((d) => d.severity === 'error') ?? false, [id]));
   const { node } = data;
-  const def = getLayer(node.kind);
+  // A block's ports come from its body (renderer/blocks/level.ts).
+  const def = getLayer(node.kind) ?? portDefOf(editor.view(), node);
   const { inputs, outputs } = portsOf(def);
+  const repeat = node.kind === 'Block' ? blockRepeat(node) : 1;
   const errors = view.diagnostics.filter((d) => d.severity === 'error');
   const warnings = view.diagnostics.filter((d) => d.severity !== 'error');
   const setParams = Object.entries(node.params);
@@ -101,6 +104,11 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
         {paramCount !== null && paramCount > 0 && (
           <span className="ll-node__badge" data-testid={`param-badge-${id}`} title={`${formatCount(paramCount)} trainable parameters`}>
             {formatCompact(paramCount)}
+          </span>
+        )}
+        {repeat > 1 && (
+          <span className="ll-node__badge ll-node__repeat" data-testid={`repeat-badge-${id}`} title={`${repeat} copies in sequence`}>
+            ×{repeat}
           </span>
         )}
       </div>

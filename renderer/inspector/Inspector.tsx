@@ -5,6 +5,7 @@
  */
 import { memo, useCallback, useEffect, useState } from 'react';
 import { getLayer, type Diagnostic, type GraphNode } from '../../graph-core';
+import { levelDoc, portDefOf } from '../blocks/level';
 import { useApp } from '../app/AppContext';
 import { formatCount } from '../app/format';
 import { useAnalysis } from '../app/useAnalysis';
@@ -15,7 +16,7 @@ import type { EditorState } from '../store/editor';
 import { ParamField } from './ParamField';
 
 const selectSelection = (s: EditorState) => s.selection;
-const selectNodes = (s: EditorState) => s.doc.nodes;
+const selectNodes = (s: EditorState) => levelDoc(s.doc, s.blockPath).nodes;
 
 export interface InspectorProps {
   /** Selects a node and brings it into view. */
@@ -45,7 +46,7 @@ const EMPTY_VIEW: NodeView = { paramCount: null, inputs: {}, outputs: {}, diagno
 
 const NodeInspector = memo(function NodeInspector({ node }: { node: GraphNode }) {
   const { editor } = useApp();
-  const def = getLayer(node.kind);
+  const def = getLayer(node.kind) ?? portDefOf(editor.view(), node);
   const view = useAnalysis(useCallback((a: Analysis) => a.nodes.get(node.id) ?? EMPTY_VIEW, [node.id]));
   const [label, setLabel] = useState(node.label ?? '');
   useEffect(() => setLabel(node.label ?? ''), [node.label, node.id]);

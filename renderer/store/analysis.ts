@@ -56,8 +56,10 @@ export function analyse(doc: GraphDoc, previous?: Analysis): Analysis {
   const general: Diagnostic[] = [];
   const edgeErrors = new Set<EdgeId>();
   for (const d of shaped.diagnostics) {
-    if (d.node === undefined) general.push(d);
-    else byNode.set(d.node, [...(byNode.get(d.node) ?? []), d]);
+    // A problem inside a block (`enc/ff1`) shows on the block's node.
+    const node = d.node?.split(/[/[]/)[0];
+    if (node === undefined) general.push(d);
+    else byNode.set(node, [...(byNode.get(node) ?? []), d]);
     if (d.edge !== undefined && d.severity === 'error') edgeErrors.add(d.edge);
   }
 
@@ -86,6 +88,15 @@ export function analyse(doc: GraphDoc, previous?: Analysis): Analysis {
     const type = shaped.info.get(e.from.node)?.outputs[e.from.port];
     if (type) edgeShapes.set(e.id, fmtShape(type.shape));
   }
+  // Connections into a block do not survive inlining; their shape is their source's.
+  if (shaped.blocks)
+    for (const e of doc.edges) {
+      if (edgeShapes.has(e.id)) continue;
+      const outs = shaped.info.get(e.from.node)?.outputs;
+      const ports = outs ? Object.keys(outs) : [];
+      const type = outs?.[e.from.port ?? (ports.length === 1 ? ports[0]! : 'out')];
+      if (type) edgeShapes.set(e.id, fmtShape(type.shape));
+    }
 
   let errorCount = 0;
   let warningCount = 0;
@@ -138,10 +149,10 @@ function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
  */
 export function sameStructure(a: GraphDoc, b: GraphDoc): boolean {
   if (a === b) return true;
-  if (a.edges !== b.edges || a.name !== b.name || a.nodes.length !== b.nodes.length) return false;
+  if (a.edges !== b.edges || a.name !== b.name || a.nodes.length !== b.nodes.length || a.blocks !== b.blocks) return false;
   return a.nodes.every((x, i) => {
     const y = b.nodes[i]!;
-    return x === y || (x.id === y.id && x.kind === y.kind && x.params === y.params && x.label === y.label && x.v === y.v);
+    return x === y || (x.id === y.id && x.kind === y.kind && x.params === y.params && x.label === y.label && x.v === y.v && x.body === y.body && x.ref === y.ref);
   });
 }
 

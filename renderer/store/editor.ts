@@ -4,8 +4,13 @@
  * the canvas, panels and shortcuts only call these actions and read derived data.
  */
 import {
+  applyCommand,
+  blockBody,
   canConnect,
+  createBlockCommand,
   fixCommand,
+  unpackBlockCommand,
+  whyNotBlock,
   freshId,
   getLayer,
   type AnyLayerDef,
@@ -18,6 +23,7 @@ import {
   type XY,
 } from '../../graph-core';
 import { castDraft } from 'immer';
+import { blockTrail, levelAnalysis, levelDoc, samePath, wrapCommand } from '../blocks/level';
 import { analyse, sameStructure, type Analysis } from './analysis';
 import { clipOrigin, makeClip, pasteClip, type Clip } from './clipboard';
 import { DEFAULT_NOTE_SIZE, freshCommentId, type EditorCommand, type EditorDoc, type StickyNote } from './editor-doc';
@@ -52,6 +58,8 @@ export interface EditorState {
   readonly pasteCount: number;
   /** Counts the documents loaded, so that views can react to a new one (e.g. fit it into view). */
   readonly generation: number;
+  /** The Block nodes the canvas has entered, outermost first; [] at the top level (see renderer/blocks/level.ts). */
+  readonly blockPath: readonly NodeId[];
 }
 
 /** How far each paste (and duplicate) is offset from the previous one. */
@@ -104,6 +112,17 @@ export interface Editor {
 
   /** Replaces the document without recording history (opening a file, a new project, recovery). */
   load(doc: EditorDoc, file: FileInfo, options?: { readonly dirty?: boolean }): void;
+
+  /** The graph the canvas shows: the document, or the body of the entered block. */
+  view(): EditorDoc;
+  /** Shows the body of a Block node of the current view (double-click). */
+  enterBlock(id: NodeId): void;
+  /** Goes back out to `depth` (0: the top level), as the breadcrumbs do. */
+  exitBlock(depth?: number): void;
+  /** Groups the selected layers into one Block (Ctrl+G) as one undo step; returns its id, or why not. */
+  createBlockFromSelection(): { id: NodeId } | { error: string };
+  /** Replaces each selected Block by its layers (one undo step). */
+  unpackSelection(): void;
   markSaved(file: FileInfo): void;
 }
 
@@ -126,6 +145,7 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
     clipboard: null,
     pasteCount: 0,
     generation: 0,
+    blockPath: [],
   });
 
   let memo: { doc: EditorDoc; analysis: Analysis } | null = null;
@@ -138,16 +158,35 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
     memo = { doc: current, analysis: analyse(current, memo?.analysis) };
     return memo.analysis;
   };
+  let levelMemo: { top: Analysis; doc: EditorDoc; path: readonly NodeId[]; analysis: Analysis } | null = null;
+  /** The analysis as the current view sees it (inside a block: its inner nodes and edges). */
+  const viewAnalysis = (): Analysis => {
+    const top = analysis();
+    const { doc: d, blockPath: path } = store.getState();
+    if (path.length === 0) return top;
+    if (levelMemo && levelMemo.top === top && samePath(levelMemo.path, path) && sameStructure(levelDoc(levelMemo.doc, path), levelDoc(d, path)))
+      return levelMemo.analysis;
+    levelMemo = { top, doc: d, path, analysis: levelAnalysis(top, d, path, levelMemo?.analysis) };
+    return levelMemo.analysis;
+  };
+  const view = (): EditorDoc => levelDoc(store.getState().doc, store.getState().blockPath);
 
   /** Moves the document (and history) on, dropping selected ids that no longer exist. */
   const step = (fn: (v: history.Versioned) => history.Versioned, selection?: Selection) => {
     const s = store.getState();
     const v = fn({ doc: s.doc, history: s.history });
     if (v.doc === s.doc && v.history === s.history && selection === undefined) return;
-    store.setState({ ...s, doc: v.doc, history: v.history, selection: prune(selection ?? s.selection, v.doc) });
+    // An undo may remove the block being shown: the view steps out to what still exists.
+    const trail = blockTrail(v.doc, s.blockPath);
+    const blockPath = trail.length === s.blockPath.length ? s.blockPath : trail.map((n) => n.id);
+    store.setState({ ...s, doc: v.doc, history: v.history, blockPath, selection: prune(selection ?? s.selection, levelDoc(v.doc, blockPath)) });
   };
 
-  const dispatch = (cmd: EditorCommand, selection?: Selection) => step((v) => history.record(v, cmd), selection);
+  /** Edits made in a block's view become `inBlock` commands: one undo step, shared by every linked use. */
+  const dispatch = (cmd: EditorCommand, selection?: Selection) => {
+    const wrapped = wrapCommand(store.getState().blockPath, cmd);
+    if (wrapped) step((v) => history.record(v, wrapped), selection);
+  };
 
   const setSelection = (selection: Selection) => {
     const s = store.getState();
@@ -157,7 +196,7 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
 
   const copySelection = () => {
     const s = store.getState();
-    const clip = makeClip(s.doc, s.selection.nodes, s.selection.comments);
+    const clip = makeClip(view(), s.selection.nodes, s.selection.comments);
     if (!clip) return;
     store.update((draft) => {
       draft.clipboard = castDraft(clip);
@@ -166,12 +205,13 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
   };
 
   const pasteFrom = (clip: Clip, offset: XY) => {
-    const p = pasteClip(store.getState().doc, clip, offset);
+    const p = pasteClip(view(), clip, offset);
     dispatch(p.command, { nodes: new Set(p.nodeIds), edges: new Set(), comments: new Set(p.commentIds) });
   };
 
   const deleteSelection = () => {
-    const { doc: d, selection: sel } = store.getState();
+    const { selection: sel } = store.getState();
+    const d = view();
     const nodeIds = d.nodes.filter((n) => sel.nodes.has(n.id)).map((n) => n.id);
     const removed = new Set(nodeIds);
     const commands: EditorCommand[] = [
@@ -190,10 +230,13 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
   const editor: Editor = {
     getState: store.getState,
     subscribe: store.subscribe,
-    analysis,
+    analysis: viewAnalysis,
 
     dispatch: (cmd) => dispatch(cmd),
-    preview: (cmd) => step((v) => history.preview(v, cmd)),
+    preview: (cmd) => {
+      const wrapped = wrapCommand(store.getState().blockPath, cmd);
+      if (wrapped) step((v) => history.preview(v, wrapped));
+    },
     commitPreview: () => step(history.commit),
     cancelPreview: () => step(history.cancel),
     undo: () => step(history.undo),
@@ -206,7 +249,7 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
       setSelection(additive ? { ...sel, nodes } : { nodes, edges: new Set(), comments: new Set() });
     },
     selectAll() {
-      const d = store.getState().doc;
+      const d = view();
       setSelection({
         nodes: new Set(d.nodes.map((n) => n.id)),
         edges: new Set(d.edges.map((e) => e.id)),
@@ -234,14 +277,14 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
     },
     duplicateSelection() {
       const s = store.getState();
-      const clip = makeClip(s.doc, s.selection.nodes, s.selection.comments);
+      const clip = makeClip(view(), s.selection.nodes, s.selection.comments);
       if (clip) pasteFrom(clip, { x: PASTE_OFFSET, y: PASTE_OFFSET });
     },
 
     addLayer(kind, { position, wireFrom }) {
       const def = getLayer(kind);
       if (!def) return null;
-      const d = store.getState().doc;
+      const d = view();
       const id = freshId(d, kind.toLowerCase());
       const node: GraphNode = { id, kind, params: {}, position };
       const edges: GraphEdge[] = [];
@@ -251,7 +294,7 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
         const from = { node: source.id, port: defaultPorts(sourceDef).output };
         const to = { node: id, port: defaultPorts(def).input };
         const withNode = { ...d, nodes: [...d.nodes, node] };
-        if (from.port && to.port && canConnect(withNode, from, to, analysis().shaped).ok)
+        if (from.port && to.port && canConnect(withNode, from, to, store.getState().blockPath.length ? undefined : analysis().shaped).ok)
           edges.push({ id: freshId(withNode, 'e'), from: { node: from.node, port: from.port }, to: { node: to.node, port: to.port } });
       }
       dispatch({ type: 'addNodes', nodes: [node], edges }, { nodes: new Set([id]), edges: new Set(), comments: new Set() });
@@ -268,12 +311,12 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
       if (old) dispatch({ type: 'setComment', id, comment: { ...old, ...change } });
     },
     applyFix(fix) {
-      const cmd = fixCommand(store.getState().doc, fix);
+      const cmd = fixCommand(view(), fix);
       const inserted = cmd.type === 'batch' ? cmd.commands.flatMap((c) => (c.type === 'addNodes' ? c.nodes.map((n) => n.id) : [])) : [];
       dispatch(cmd, { nodes: new Set(inserted), edges: new Set(), comments: new Set() });
     },
     autoLayout(sizes, grid = 1) {
-      const cmd = layoutCommand(store.getState().doc, sizes, grid);
+      const cmd = layoutCommand(view(), sizes, grid);
       if (cmd) dispatch(cmd);
     },
 
@@ -286,7 +329,42 @@ export function createEditor(doc: EditorDoc = emptyProject(), file: FileInfo = {
         draft.savedSerial = options.dirty ? null : 0;
         draft.pasteCount = 0;
         draft.generation += 1;
+        draft.blockPath = [];
       });
+    },
+
+    view,
+    enterBlock(id) {
+      const s = store.getState();
+      const n = view().nodes.find((x) => x.id === id);
+      if (!n || n.kind !== 'Block' || !blockBody(s.doc, n)) return;
+      store.setState({ ...s, blockPath: [...s.blockPath, id], selection: emptySelection });
+    },
+    exitBlock(depth = 0) {
+      const s = store.getState();
+      if (depth >= s.blockPath.length) return;
+      store.setState({ ...s, blockPath: s.blockPath.slice(0, Math.max(0, depth)), selection: { ...emptySelection, nodes: new Set([s.blockPath[depth]!]) } });
+    },
+    createBlockFromSelection() {
+      const d = view();
+      const ids = d.nodes.filter((n) => store.getState().selection.nodes.has(n.id)).map((n) => n.id);
+      const why = whyNotBlock(d, ids);
+      if (why) return { error: why };
+      const id = freshId(d, 'block');
+      dispatch(createBlockCommand(d, ids, { id }), { nodes: new Set([id]), edges: new Set(), comments: new Set() });
+      return { id };
+    },
+    unpackSelection() {
+      let d = view();
+      const blocks = d.nodes.filter((n) => n.kind === 'Block' && store.getState().selection.nodes.has(n.id));
+      if (blocks.length === 0) return;
+      const commands: Command[] = [];
+      for (const b of blocks) {
+        const cmd = unpackBlockCommand(d, b.id);
+        commands.push(cmd);
+        d = applyCommand(d, cmd).doc;
+      }
+      dispatch(commands.length === 1 ? commands[0]! : { type: 'batch', commands }, emptySelection);
     },
     markSaved(nextFile) {
       step(history.commit);
