@@ -46,7 +46,7 @@ export function generateReadme(title: string, plan: ModelPlan, s: TrainSettings)
     '',
     '```sh',
     `python train.py --data ${data}                 # one CPU or GPU`,
-    `python train.py --data ${data} --resume weights.safetensors --epochs 5 --out trained`,
+    `python train.py --data ${data} --resume weights.safetensors --epochs 5   # from Layerloom's weights`,
     '```',
     '',
     '## Scale out',
@@ -61,8 +61,11 @@ export function generateReadme(title: string, plan: ModelPlan, s: TrainSettings)
     '```',
     '',
     '`--batch-size` is per process: with K processes one optimizer step sees K times as many samples.',
-    'Process 0 writes `weights.safetensors` to `--out`; `layerloom export graph.json --onnx model.onnx --from-weights',
-    'weights.safetensors` brings the trained weights back.',
+    'Process 0 writes `weights.safetensors` to `--out` (default `trained/`); `layerloom export graph.json --onnx',
+    'model.onnx --from-weights trained/weights.safetensors` brings the trained weights back to Layerloom.',
+    '',
+    'With Debian\'s PyTorch 1.13 under Python 3.11 the launcher cannot parse its default `--redirects 0`;',
+    'add `--redirects 1 --tee 1` to the torchrun line (newer PyTorch does not need it).',
     '',
   );
   return lines.join('\n');

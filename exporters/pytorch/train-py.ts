@@ -167,6 +167,13 @@ def noise_for(batch, device):
     return [torch.randn(batch, *shape, device=device) for shape in Model.NOISE.values()]
 
 
+def set_progress(model, progress):
+    """Layers that follow the run's progress from 0 to 1 (GradientReversal's dann schedule) read it here."""
+    for module in model.modules():
+        if hasattr(module, "progress"):
+            module.progress = progress
+
+
 def checksum(model):
     """A digest of every weight, to check that all processes hold the same model."""
     digest = hashlib.sha256()
@@ -183,7 +190,7 @@ def main():
     parser.add_argument("--steps", type=int, default=STEPS, help="stop after this many optimizer steps")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="samples per step and process")
     parser.add_argument("--resume", help="start from these weights (.safetensors, e.g. Layerloom's weights.safetensors)")
-    parser.add_argument("--out", default=".", help="folder for the trained weights.safetensors")
+    parser.add_argument("--out", default="trained", help="folder for the trained weights.safetensors")
     args = parser.parse_args()
 
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
@@ -225,6 +232,7 @@ def main():
     optimizer = make_optimizer(trained.parameters())
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
     step = 0
+    total_steps = args.steps if args.steps is not None else args.epochs * len(loader)
     torch.manual_seed(SEED + rank)  # dropout masks and noise differ between processes
     for epoch in range(args.epochs):
         if sampler is not None:
@@ -234,6 +242,7 @@ def main():
         count = torch.zeros((), device=device)
         for *inputs, target in loader:
             inputs = [x.to(device) for x in inputs] + noise_for(len(target), device)
+            set_progress(model, step / max(1, total_steps))
             loss = trained(*inputs, target=target.to(device))
             if not torch.isfinite(loss):
                 raise SystemExit(f"train.py: the loss became {loss.item()} at step {step + 1}; lower the learning rate")
