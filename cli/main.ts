@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { dataCommand, dataHelp } from './commands/data';
 import { exportCommand, exportHelp } from './commands/export';
+import { importCommand, importHelp } from './commands/import';
 import { runCommand, runHelp } from './commands/run';
 import { newCommand, newHelp } from './commands/new';
 import { summaryCommand, summaryHelp } from './commands/summary';
@@ -16,6 +17,7 @@ Usage: layerloom <command> [options]
 Commands:
   summary <graph.json> [--json]            shapes, parameters and FLOPs of every layer, with problems found
   export <graph.json> --onnx <model.onnx>  compile to ONNX (and --weights to safetensors; --pytorch DIR for PyTorch code)
+  import <model.onnx> --out <graph.json>  open an ONNX model as an editable graph, with its weights
   run <model.onnx | graph.json> --input X  run a model on an input and print its outputs
   train <graph.json> --dataset NAME|PATH   train on onnxruntime, with progress, metrics and checkpoints
   data list [--json]                       the built-in datasets: shapes, sizes, lectures
@@ -60,6 +62,18 @@ const COMMANDS: Record<string, CommandSpec> = {
         seed: v.seed as string | undefined,
         fromWeights: v['from-weights'] as string | undefined,
         onnxFunctions: v['onnx-functions'] as boolean | undefined,
+      }),
+  },
+  import: {
+    help: importHelp,
+    options: { ...common, out: str, weights: str, name: str },
+    run: (io, p, v) =>
+      importCommand(io, {
+        file: onePositional('import', p),
+        out: v.out as string | undefined,
+        weights: v.weights as string | undefined,
+        name: v.name as string | undefined,
+        json: Boolean(v.json),
       }),
   },
   run: {

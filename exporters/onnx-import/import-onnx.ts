@@ -238,6 +238,11 @@ function passThrough(n: OnnxNode, view: ModelView): string | undefined {
   return undefined;
 }
 
+/** Where the weights of an imported graph go: beside it, `<graph>.weights.safetensors`. */
+export function weightsFileFor(graphPath: string): string {
+  return `${graphPath.replace(/\.json$/i, '')}.weights.safetensors`;
+}
+
 class IdAllocator {
   private readonly used = new Set<string>();
   take(hint: string): string {
