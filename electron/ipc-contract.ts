@@ -41,6 +41,9 @@ export const LIMITS = {
   recent: 10,
   /** Longest error message sent back to the renderer. */
   error: 2000,
+  /** Entries in the block library, and the longest block definition (JSON text). */
+  libraryBlocks: 500,
+  libraryBlockChars: 4 * 1024 * 1024,
 } as const;
 
 const noNul = (s: string) => !s.includes('\0');
@@ -57,6 +60,14 @@ export const projectFileSchema = z.strictObject({
 });
 export const recentProjectSchema = z.strictObject({ location: locationSchema, name: nameSchema });
 export const savedLocationSchema = z.strictObject({ location: locationSchema, name: nameSchema });
+/** An entry of the block library (renderer/host/host.ts LibraryBlock); the renderer checks `text` with graph-core. */
+export const libraryBlockSchema = z.strictObject({
+  id: z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+  name: nameSchema.min(1),
+  hash: z.string().min(1).max(64).regex(/^[0-9a-f]+$/, 'a hex hash'),
+  savedAt: z.string().max(64),
+  text: z.string().max(LIMITS.libraryBlockChars),
+});
 
 /** Commands the native menus send to the renderer (the same list as `MenuCommand` in renderer/host/host.ts). */
 export const MENU_COMMANDS = [
@@ -110,6 +121,10 @@ export const invokeContract = {
   'recovery:read': { request: nothing, response: projectTextSchema.nullable() },
   'recovery:write': { request: z.strictObject({ text: projectTextSchema }), response: nothing },
   'recovery:clear': { request: nothing, response: nothing },
+  /** The per-user block library (electron/block-library.ts). */
+  'blocks:list': { request: nothing, response: z.array(libraryBlockSchema).max(LIMITS.libraryBlocks) },
+  'blocks:save': { request: z.strictObject({ block: libraryBlockSchema }), response: nothing },
+  'blocks:delete': { request: z.strictObject({ id: libraryBlockSchema.shape.id }), response: nothing },
 } as const;
 
 /** Renderer → main one-way messages (ipcRenderer.send / ipcMain.on). */

@@ -39,6 +39,7 @@ import {
   writeProjectFile,
 } from './project-files';
 import type { RecoveryStore } from './recovery';
+import type { BlockLibraryStore } from './block-library';
 import { isAppUrl } from './security';
 
 /** Who sent a message, as main.ts reads it from the IPC event. */
@@ -79,6 +80,8 @@ export interface HandlerDeps {
   readonly grants: PathGrants;
   readonly recent: RecentProjects;
   readonly recovery: RecoveryStore;
+  /** The per-user block library; without it the `blocks:*` requests are refused. */
+  readonly blocks?: BlockLibraryStore;
   readonly dialogs: HandlerDialogs;
   readonly windows: HandlerWindows;
   /** Largest project file, in bytes (LIMITS.projectBytes). */
@@ -132,6 +135,10 @@ export interface IpcHandlers {
 export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
   const maxBytes = deps.maxBytes ?? LIMITS.projectBytes;
   const { grants, recent, recovery, dialogs, windows } = deps;
+  const library = (): BlockLibraryStore => {
+    if (!deps.blocks) throw new IpcRefusal('The block library is not available in this window.');
+    return deps.blocks;
+  };
 
   const mayUse = async (location: string) => isAbsolute(location) && (grants.has(location) || (await recent.has(location)));
 
@@ -217,6 +224,16 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     'recovery:clear': async (windowId) => {
       const slot = windows.recoverySlot(windowId);
       if (slot !== null) await recovery.clear(slot);
+      return null;
+    },
+
+    'blocks:list': async () => library().list(),
+    'blocks:save': async (_windowId, { block }) => {
+      await library().save(block);
+      return null;
+    },
+    'blocks:delete': async (_windowId, { id }) => {
+      await library().delete(id);
       return null;
     },
   };

@@ -39,6 +39,7 @@ import { createIpcHandlers, type HandlerDialogs, type HandlerWindows, type IpcSe
 import { buildMenuTemplate } from './menu';
 import { PathGrants, projectPathsFromArgv, RecentProjects } from './project-files';
 import { planStartup, RecoveryStore } from './recovery';
+import { BlockLibraryStore } from './block-library';
 import { allowNavigation, allowPermission, chromiumSwitches, newWindowDecision, secureWebPreferences } from './security';
 import { cascadeFrom, loadWindowState, MIN_SIZE, placeWindow, saveWindowState, type Rect } from './window-state';
 
@@ -84,6 +85,7 @@ function start(): void {
   const grants = new PathGrants();
   const recent = new RecentProjects(join(userData, 'recent-projects.json'), undefined, grants);
   const recovery = new RecoveryStore(join(userData, 'recovery'));
+  const blocks = new BlockLibraryStore(join(userData, 'block-library.json'));
   const windowStateFile = join(userData, 'window-state.json');
   const records = new Map<number, WindowRecord>();
   let quitting = false;
@@ -402,7 +404,7 @@ function start(): void {
     },
   };
 
-  const handlers = createIpcHandlers({ grants, recent, recovery, dialogs, windows });
+  const handlers = createIpcHandlers({ grants, recent, recovery, blocks, dialogs, windows });
 
   function senderOf(event: IpcMainEvent | IpcMainInvokeEvent): IpcSender {
     const win = BrowserWindow.fromWebContents(event.sender);

@@ -9,7 +9,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { z } from 'zod';
-import type { Host, MenuCommand as HostMenuCommand, ProjectFile, RecentProject } from '../renderer/host/host';
+import type { Host, LibraryBlock, MenuCommand as HostMenuCommand, ProjectFile, RecentProject } from '../renderer/host/host';
 import {
   describeIssues,
   eventContract,
@@ -128,6 +128,16 @@ const host: Host = {
 
   clearRecovery: async () => {
     await call('recovery:clear', null);
+  },
+
+  listBlocks: () => call('blocks:list', null),
+
+  saveBlock: async (block: LibraryBlock) => {
+    await call('blocks:save', { block: { id: block.id, name: block.name, hash: block.hash, savedAt: block.savedAt, text: block.text } });
+  },
+
+  deleteBlock: async (id: string) => {
+    await call('blocks:delete', { id });
   },
 
   onMenuCommand(listener: (command: HostMenuCommand) => void): () => void {

@@ -12,7 +12,7 @@ const KEYWORDS = new Set([
 ]);
 
 /** Keywords and the names generated code uses itself, which a node's variable must not shadow. */
-const RESERVED = new Set([...KEYWORDS, 'self', 'target', 'torch', 'nn', 'np', 'json', 'struct', 'super', 'print', 'len']);
+const RESERVED = new Set([...KEYWORDS, 'self', 'target', 'torch', 'nn', 'np', 'json', 'struct', 'super', 'print', 'len', 'block', 'submodule', 'register']);
 
 /** Attributes of nn.Module (and of the generated Model) that a submodule name must not replace. */
 const MODULE_ATTRIBUTES = new Set([

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { NodeId, XY } from '../../graph-core';
 import { Canvas } from '../canvas/Canvas';
 import { Breadcrumbs } from '../blocks/Breadcrumbs';
+import { LibraryPanel } from '../blocks/LibraryPanel';
 import type { Measured } from '../canvas/useFlowElements';
 import type { Host } from '../host/host';
 import { Inspector } from '../inspector/Inspector';
@@ -172,6 +173,7 @@ function Shell() {
         <div className="ll-center">
           <div className="ll-canvas-box" ref={canvasBox}>
             <Breadcrumbs />
+            <LibraryPanel viewCenter={viewCenter} />
             <Canvas measured={measured} />
           </div>
           {showSummary && <SummaryPanel reveal={reveal} />}

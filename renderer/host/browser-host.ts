@@ -7,7 +7,7 @@
  *   so that Recent can reopen what was last opened or saved.
  * - The recovery copy written by autosave lives in IndexedDB; the recent list in localStorage.
  */
-import type { Host, MenuCommand, ProjectFile, RecentProject } from './host';
+import type { Host, LibraryBlock, MenuCommand, ProjectFile, RecentProject } from './host';
 import { idbDelete, idbGet, idbSet } from './idb';
 
 /** The parts of the File System Access API this host uses (not yet in TypeScript's DOM library). */
@@ -27,6 +27,7 @@ interface FileSystemAccess {
 
 const PROJECT_TYPES: readonly PickerType[] = [{ description: 'Layerloom project', accept: { 'application/json': ['.json'] } }];
 const RECENT_KEY = 'layerloom.recent';
+const BLOCK_LIBRARY_KEY = 'layerloom.block-library';
 const RECENT_MAX = 10;
 const RECOVERY_KEY = 'recovery';
 /** Location prefixes: a stored file handle, or a stored copy of the text. */
@@ -212,6 +213,19 @@ export function createBrowserHost(): Host {
     },
     writeRecovery: (text) => idbSet(RECOVERY_KEY, text),
     clearRecovery: () => idbDelete(RECOVERY_KEY),
+
+    // The block library is one IndexedDB entry: a small list, read and written whole.
+    async listBlocks() {
+      return (await idbGet<LibraryBlock[]>(BLOCK_LIBRARY_KEY)) ?? [];
+    },
+    async saveBlock(block) {
+      const list = (await idbGet<LibraryBlock[]>(BLOCK_LIBRARY_KEY)) ?? [];
+      await idbSet(BLOCK_LIBRARY_KEY, [block, ...list.filter((b) => b.id !== block.id)]);
+    },
+    async deleteBlock(id) {
+      const list = (await idbGet<LibraryBlock[]>(BLOCK_LIBRARY_KEY)) ?? [];
+      await idbSet(BLOCK_LIBRARY_KEY, list.filter((b) => b.id !== id));
+    },
 
     // A browser tab has no native menus; every action is reached by the page's own shortcuts and toolbar.
     onMenuCommand(_listener: (command: MenuCommand) => void) {

@@ -13,6 +13,19 @@ export interface ProjectFile {
   readonly text: string;
 }
 
+/**
+ * An entry of the per-user block library: a block definition saved for reuse across projects. `text` is the
+ * definition as JSON (`{"name", "body"}`, docs/graph-format.md); `hash` is blockHash(body).
+ */
+export interface LibraryBlock {
+  readonly id: string;
+  readonly name: string;
+  readonly hash: string;
+  /** When it was saved (ISO 8601). */
+  readonly savedAt: string;
+  readonly text: string;
+}
+
 export interface RecentProject {
   readonly location: string;
   readonly name: string;
@@ -56,6 +69,11 @@ export interface Host {
   readRecovery(): Promise<string | null>;
   writeRecovery(text: string): Promise<void>;
   clearRecovery(): Promise<void>;
+  /** The user's block library, newest first. */
+  listBlocks(): Promise<readonly LibraryBlock[]>;
+  /** Adds an entry, or replaces the one with the same id. */
+  saveBlock(block: LibraryBlock): Promise<void>;
+  deleteBlock(id: string): Promise<void>;
   /** Native menus and global shortcuts; returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** Files dropped on the window arrive through the DOM in both hosts; this reads one. */

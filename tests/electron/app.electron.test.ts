@@ -125,7 +125,7 @@ describe.skipIf(!electronPath)('the desktop app in Electron', () => {
     expect(await page.evaluate('crossOriginIsolated')).toBe(true);
     // The page's own world cannot see the preload's: only the Host crosses the bridge.
     expect(await page.evaluate('Object.keys(window.host).sort().join()')).toBe(
-      'clearRecovery,kind,onMenuCommand,openProject,openRecent,readDroppedFile,readRecovery,recentProjects,saveProject,setDirty,setTitle,writeRecovery',
+      'clearRecovery,deleteBlock,kind,listBlocks,onMenuCommand,openProject,openRecent,readDroppedFile,readRecovery,recentProjects,saveBlock,saveProject,setDirty,setTitle,writeRecovery',
     );
     // Navigating away is refused: the page stays where it is.
     await page.evaluate(`location.href = 'https://example.com/'`).catch(() => undefined);

@@ -131,7 +131,23 @@ describe('the preload Host', () => {
     expect(Object.keys(exposed)).toEqual(['host']);
     expect(host.kind).toBe('electron');
     expect(Object.keys(host).sort()).toEqual(
-      ['clearRecovery', 'kind', 'onMenuCommand', 'openProject', 'openRecent', 'readDroppedFile', 'readRecovery', 'recentProjects', 'saveProject', 'setDirty', 'setTitle', 'writeRecovery'].sort(),
+      [
+        'clearRecovery',
+        'deleteBlock',
+        'kind',
+        'listBlocks',
+        'onMenuCommand',
+        'openProject',
+        'openRecent',
+        'readDroppedFile',
+        'readRecovery',
+        'recentProjects',
+        'saveBlock',
+        'saveProject',
+        'setDirty',
+        'setTitle',
+        'writeRecovery',
+      ].sort(),
     );
   });
 

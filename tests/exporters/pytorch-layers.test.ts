@@ -27,6 +27,7 @@ import { graphAround, type LayerCase } from '../helpers/layer-cases';
 import { randomFeeds } from '../helpers/layer-onnx';
 import { SYSTEM_PYTHON } from '../helpers/onnx-checker';
 import { expectClose, runInOrt } from '../helpers/op-check';
+import { e as blockEdge, encoderDoc, n as blockNode } from '../graph-core/blocks/fixtures';
 
 type Row = { name: string; kind: string; params?: Record<string, RawParamValue>; inputs: LayerCase['inputs']; intHigh?: number; doc?: GraphDoc };
 
@@ -188,7 +189,7 @@ const edge = (from: string, to: string, toPort?: string, fromPort?: string) => (
 /** Whole graphs: node ids that are not Python names, a Noise input, a used recurrent port, two outputs. */
 const GRAPH_ROWS: Row[] = [
   {
-    name: 'ids that are not Python names (conv-1, 2fc, train, a.b, class)',
+    name: 'ids that are not Python names (conv-1, 2fc, train, a.b, class, head.fc, block)',
     kind: 'graph',
     inputs: {},
     doc: {
@@ -204,7 +205,8 @@ const GRAPH_ROWS: Row[] = [
         node('2fc', 'Linear', { out_features: 3 }),
         node('seq', 'Input', { shape: [4, 3] }),
         node('lstm', 'LSTM', { hidden_size: 5 }),
-        node('head', 'Linear', { out_features: 2 }),
+        node('head.fc', 'Linear', { out_features: 2 }),
+        node('block', 'ReLU'),
       ],
       edges: [
         edge('img', 'conv-1'),
@@ -213,7 +215,8 @@ const GRAPH_ROWS: Row[] = [
         edge('class', 'a.b'),
         edge('a.b', '2fc'),
         edge('seq', 'lstm'),
-        edge('lstm', 'head', undefined, 'last'),
+        edge('lstm', 'head.fc', undefined, 'last'),
+        edge('head.fc', 'block'),
       ],
     },
   },
@@ -227,6 +230,66 @@ const GRAPH_ROWS: Row[] = [
       name: 'generator',
       nodes: [node('z', 'Noise', { size: 4 }), node('g1', 'Linear', { out_features: 6 }), node('g2', 'Tanh')],
       edges: [edge('z', 'g1'), edge('g1', 'g2')],
+    },
+  },
+  {
+    name: 'a repeated block as an nn.ModuleList (Transformer encoder ×3)',
+    kind: 'graph',
+    inputs: {},
+    intHigh: 11,
+    doc: encoderDoc({ repeat: 3, vocab: 11 }),
+  },
+  {
+    name: 'a block with a carried input and one fed to every copy',
+    kind: 'graph',
+    inputs: {},
+    doc: {
+      format: 'layerloom.graph',
+      version: 2,
+      name: 'carried',
+      nodes: [
+        node('x', 'Input', { shape: [6] }),
+        node('s', 'Input', { shape: [6] }),
+        {
+          ...node('res', 'Block', { repeat: 2 }),
+          label: 'residual mlp',
+          body: {
+            nodes: [blockNode('h', 'BlockInput'), blockNode('skip', 'BlockInput'), blockNode('sum', 'Add'), blockNode('fc', 'Linear', { out_features: 6 }), blockNode('y', 'BlockOutput')],
+            edges: [blockEdge('a', 'h', 'sum:a'), blockEdge('b', 'skip', 'sum:b'), blockEdge('c', 'sum', 'fc'), blockEdge('d', 'fc', 'y')],
+          },
+        },
+      ],
+      edges: [edge('x', 'res', 'h'), edge('s', 'res', 'skip')],
+    },
+  },
+  {
+    name: 'nested blocks, kept inlined under their flat names',
+    kind: 'graph',
+    inputs: {},
+    doc: {
+      format: 'layerloom.graph',
+      version: 2,
+      name: 'nested',
+      nodes: [
+        node('x', 'Input', { shape: [4] }),
+        {
+          ...node('outer', 'Block', { repeat: 2 }),
+          body: {
+            nodes: [
+              blockNode('i', 'BlockInput'),
+              blockNode('inner', 'Block', { repeat: 2 }, {
+                body: {
+                  nodes: [blockNode('j', 'BlockInput'), blockNode('fc', 'Linear', { out_features: 4 }), blockNode('act', 'Tanh'), blockNode('k', 'BlockOutput')],
+                  edges: [blockEdge('a', 'j', 'fc'), blockEdge('b', 'fc', 'act'), blockEdge('c', 'act', 'k')],
+                },
+              }),
+              blockNode('o', 'BlockOutput'),
+            ],
+            edges: [blockEdge('a', 'i', 'inner'), blockEdge('b', 'inner', 'o')],
+          },
+        },
+      ],
+      edges: [edge('x', 'outer')],
     },
   },
 ];

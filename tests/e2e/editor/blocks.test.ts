@@ -111,4 +111,23 @@ describe('blocks in the editor (Chromium)', () => {
     expect(await page.getByTestId('node-block').count()).toBe(0);
     expect(problems).toEqual([]);
   });
+
+  it('saves a block to the library and inserts it again, linked', { timeout: 60_000 }, async () => {
+    await selectNode(page, 'fc1');
+    await page.keyboard.down(mod);
+    await selectNode(page, 'act1');
+    await page.keyboard.up(mod);
+    await page.keyboard.press(`${mod}+g`);
+    await page.getByTestId('node-block').waitFor();
+    await selectNode(page, 'block');
+    await page.getByTestId('block-library-toggle').click();
+    await page.getByTestId('library-save').click();
+    const entry = page.locator('[data-testid^="library-entry-"]');
+    await expect.poll(() => entry.count()).toBe(1);
+    await entry.getByText('Insert linked').click();
+    await expect.poll(() => page.locator('[data-testid^="node-block"]').count()).toBe(2);
+    // the inserted use is linked: it has the same body, so the same parameter count once connected
+    expect(await page.getByTestId('library-unlink').count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
 });
