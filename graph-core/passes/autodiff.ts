@@ -3,7 +3,7 @@
  * applying each primitive op's gradient rule and summing the contributions that reach each value.
  * Composite layers need no rules of their own: they are lowered to primitives first. A lowering may still
  * give a span of its ops one hand-written backward ({@link customGradient}) where the generic one would be
- * much larger (the unrolled LSTM: its per-step derivative factors are computed for all steps at once).
+ * much larger (the unrolled LSTM: its per-step derivative factors are computed for several steps at once).
  */
 import type { IrBuilder, V } from '../ir/builder';
 import { IrError } from '../ir/define-op';
