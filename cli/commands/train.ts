@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hasErrors, inferShapes, TrainConfigError, type GraphDoc, type RawParamValue } from '../../graph-core';
+import { buildInputGradientStep, hasErrors, inferShapes, TrainConfigError, type GraphDoc, type RawParamValue } from '../../graph-core';
 import { findGan, type GanGraph } from '../../graph-core/train/gan-step';
 import { exportGraph } from '../../exporters/export-graph';
 import { decodeSafetensors, encodeSafetensors } from '../../exporters/safetensors';
@@ -328,6 +328,15 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     throw e;
   }
   if (!gan && ![...shaped.info.values()].some((i) => i.kind.endsWith('Loss'))) throw new UserError(`${a.file} has no loss layer to train (add CrossEntropyLoss, MSELoss or BCEWithLogitsLoss)`, EXIT.diagnostics);
+  // An attack needs a float input and a loss that depends on it: say so before a long training run.
+  if (!gan && (adversarial || attackEval)) {
+    try {
+      buildInputGradientStep(shaped, { batch: 1 });
+    } catch (e) {
+      if (e instanceof TrainConfigError) throw new UserError(`${adversarial ? '--adversarial' : '--attack-eval'}: ${e.message}`, EXIT.diagnostics);
+      throw e;
+    }
+  }
 
   const datasetOptions = t.dataset_options;
   if (datasetOptions !== undefined && (typeof datasetOptions !== 'object' || datasetOptions === null || Array.isArray(datasetOptions)))

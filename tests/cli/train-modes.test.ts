@@ -79,5 +79,16 @@ describe('layerloom train modes', () => {
       expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.err).not.toMatch(/\n\s+at /);
     }
+
+    // A model of token ids has no float input to perturb: refused before training, as a user mistake.
+    const tokens = join(mkdtempSync(join(tmpdir(), 'layerloom-modes-')), 'tokens.json');
+    writeFileSync(
+      tokens,
+      JSON.stringify(chain(node('x', 'Input', { shape: [16], dtype: 'int64' }), node('emb', 'Embedding', { num_embeddings: 10, embedding_dim: 4 }), node('flat', 'Flatten'), node('fc', 'Linear', { out_features: 2 }), node('ce', 'CrossEntropyLoss'))),
+    );
+    const r = await run('train', tokens, '--dataset', 'parity', '--steps', '1', '--adversarial', 'fgsm');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^layerloom: --adversarial: .*no float input/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 });
