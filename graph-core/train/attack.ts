@@ -68,6 +68,8 @@ export function buildInputGradientStep(shaped: ShapedGraph, cfg: { readonly batc
     const type = graph.values[input.value]!.type;
     const spec = lowered.feeds.get(input.name);
     if (spec?.kind === 'target') dataInputs.push({ name: input.name, type, source: { node: input.name.slice(0, -'.target'.length), kind: 'target' } });
+    else if (spec?.kind === 'normal')
+      throw new TrainConfigError(`${input.name} draws fresh noise at every run, so the model has no fixed loss to attack`);
     else if (spec) throw new IrError(`${input.name}: eval mode draws no ${spec.kind} input`);
     else if (shaped.info.get(input.name)?.kind === 'Input') dataInputs.push({ name: input.name, type, source: { node: input.name, kind: 'input' } });
   }

@@ -9,7 +9,7 @@ import type { Dataset } from '../../runtime/data/dataset';
 import { AttackSpecError, evaluateUnderAttack, InputAttacker, resolveAttack } from '../../runtime/train/attack';
 import { nodeBackend } from '../../runtime/train/backend-node';
 import { Trainer, TrainSetupError } from '../../runtime/train/trainer';
-import { chain, node } from '../helpers/graphs';
+import { chain, doc, edge, node } from '../helpers/graphs';
 import { intTensor, randTensor, toOrt } from '../helpers/op-check';
 import { expectAllClose, torchModes, weightsOf } from './mode-helpers';
 
@@ -78,6 +78,13 @@ describe('attacks', () => {
     expect(() => resolveAttack({ kind: 'fgsm', eps: 0.1, range: [1, 0] })).toThrow(/range/);
     const tokens = inferShapes(chain(node('x', 'Input', { shape: [4], dtype: 'int64' }), node('e', 'Embedding', { num_embeddings: 5, embedding_dim: 3 }), node('f', 'Flatten'), node('l', 'Linear', { out_features: 2 }), node('ce', 'CrossEntropyLoss')));
     expect(() => buildInputGradientStep(tokens, { batch: 2 })).toThrow(TrainConfigError);
+    const noisy = inferShapes(
+      doc(
+        [node('x', 'Input', { shape: [3] }), node('z', 'Noise', { size: 3 }), node('sum', 'Add'), node('l', 'Linear', { out_features: 2 }), node('ce', 'CrossEntropyLoss')],
+        [edge('x', 'sum.a'), edge('z', 'sum.b'), edge('sum', 'l'), edge('l', 'ce.input')],
+      ),
+    );
+    expect(() => buildInputGradientStep(noisy, { batch: 2 })).toThrow(/draws fresh noise/);
     expect(() => new Trainer(classifier(25), robustFeatures(64, 1), backend, { batchSize: 8, optimizer: { kind: 'Adam' }, lr: 0.01, seed: 0, valSplit: 0, adversarial: { kind: 'pgd', eps: 0.1, fraction: 2 } })).toThrow(TrainSetupError);
   });
 
