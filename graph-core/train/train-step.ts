@@ -17,6 +17,7 @@ import type { IrGraph } from '../ir/types';
 import { findOptimizer } from '../optimizers';
 import { clipByGlobalNorm } from '../optimizers/clip';
 import { resolveOptimizerParams, type AnyOptimizerDef } from '../optimizers/define-optimizer';
+import { updateAll, type UpdateItem } from '../optimizers/fused-step';
 import { autodiff } from '../passes/autodiff';
 import { lowerLayers } from '../passes/lower';
 import type { ShapedGraph } from '../passes/infer-shapes';
@@ -205,23 +206,27 @@ export function completeTrainStep(
   ir.output(LOSS_OUTPUT, total);
   for (const [key, v] of objective.metrics) ir.output(metricName(key), v);
 
+  const slots = opt.state(q);
+  const items: UpdateItem[] = [];
   trainable.forEach((p, i) => {
     const g = gradList[i];
     const w = values[i]!;
     if (!g) return; // this weight does not reach the loss: nothing to update
-    const slots = opt.state(q);
     const st: Record<string, V> = {};
     for (const slot of slots) {
       const name = stateName(p.name, slot);
       st[slot] = ir.input(name, w.type);
       state.push({ name, weight: p.name, slot, type: w.type });
     }
-    const r = ir.scoped(`update/${p.name}`, () => opt.step(ir, { w, g, state: st, lr, t }, q));
-    ir.output(newName(p.name), r.w);
-    updates.set(newName(p.name), p.name);
+    items.push({ name: p.name, w, g, state: st });
+  });
+  updateAll(ir, opt, q, items, lr, t).forEach((r, k) => {
+    const name = items[k]!.name;
+    ir.output(newName(name), r.w);
+    updates.set(newName(name), name);
     for (const slot of slots) {
-      ir.output(newName(stateName(p.name, slot)), r.state[slot]!);
-      updates.set(newName(stateName(p.name, slot)), stateName(p.name, slot));
+      ir.output(newName(stateName(name, slot)), r.state[slot]!);
+      updates.set(newName(stateName(name, slot)), stateName(name, slot));
     }
   });
   for (const [name, v] of objective.bufferUpdates) {
