@@ -7,6 +7,7 @@ import type { ProjectFile } from '../host/host';
 import { isDirty } from '../store/editor';
 import { emptyProject, parseProject, projectFileName, serializeProject } from '../store/project-file';
 import type { AppServices } from './AppContext';
+import { openDroppedOnnx } from './onnx-open';
 
 export interface ProjectFiles {
   newProject(): void;
@@ -85,7 +86,7 @@ export function createProjectFiles({ editor, ui, host }: AppServices, confirmDis
     },
     async openDropped(file) {
       if (/\.onnx$/i.test(file.name)) {
-        ui.toast(`${file.name}: opening ONNX models is not supported yet; drop a Layerloom project (.json).`, 'error');
+        if (await openDroppedOnnx(file, { editor, ui, mayReplace })) autosaved = null;
         return;
       }
       if (!mayReplace()) return;

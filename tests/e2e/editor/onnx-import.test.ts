@@ -1,0 +1,74 @@
+/**
+ * Dropping an ONNX model on the editor (Chromium): it opens as a new unsaved project of catalogue layers, laid
+ * out, with the right parameter total; a truncated model shows why it cannot be opened and the open model stays.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_PYTHON } from '../../helpers/onnx-checker';
+import { startSession, watchErrors, type Session } from './harness';
+
+let session: Session;
+let models = '';
+
+/** Dispatches a drop of a binary file on the window, as the browser does for a file dragged in from the desktop. */
+async function dropBytes(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.evaluate(`(() => {
+    const bytes = Uint8Array.from(atob(${JSON.stringify(Buffer.from(bytes).toString('base64'))}), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'application/octet-stream' }));
+    const app = document.querySelector('[data-testid="app"]');
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  })()`);
+}
+
+const nodeIds = (page: Page) => page.locator('.react-flow__node').evaluateAll((ns) => ns.map((n) => (n as unknown as { dataset: { id?: string } }).dataset.id));
+
+describe('dropping an ONNX model on the editor', () => {
+  beforeAll(async () => {
+    models = mkdtempSync(join(tmpdir(), 'layerloom-e2e-onnx-'));
+    const r = spawnSync(SYSTEM_PYTHON, [new URL('../../../build/fixtures/onnx_import_models.py', import.meta.url).pathname, models], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`onnx_import_models.py failed: ${r.stderr}`);
+    session = await startSession();
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('opens the model as a new project with the imported layers; a truncated file leaves it alone', { timeout: 90_000 }, async () => {
+    const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const problems = watchErrors(page);
+    await page.goto(session.url);
+    await page.getByTestId('canvas').waitFor();
+
+    await dropBytes(page, 'lstm_op17.onnx', readFileSync(join(models, 'lstm_op17.onnx')));
+    await expect.poll(() => nodeIds(page)).toEqual(['x', 'emb', 'lstm', 'selectindex', 'head']);
+    expect(await page.getByTestId('node-lstm').locator('.ll-node__kind').textContent()).toBe('LSTM');
+    expect(await page.getByTestId('node-emb').locator('.ll-node__kind').textContent()).toBe('Embedding');
+    // Embedding 50·16, LSTM 4·32·(16 + 32 + 2), Linear 32·4 + 4
+    expect(await page.getByTestId('summary-total-params').textContent()).toBe('7,332');
+    expect(await page.getByTestId('file-name').textContent()).toMatch(/^lstm_op17\.json/);
+    expect(await page.getByTestId('dirty-marker').count()).toBe(1);
+    // Laid out top to bottom: every node below the one before it.
+    const ys: number[] = [];
+    for (const n of await page.locator('.react-flow__node').all()) ys.push((await n.boundingBox())!.y);
+    for (let k = 1; k < ys.length; k++) expect(ys[k]!).toBeGreaterThan(ys[k - 1]!);
+
+    const truncated = readFileSync(join(models, 'cnn_op17.onnx')).subarray(0, 4000);
+    await dropBytes(page, 'cnn.onnx', truncated);
+    const dialog = page.getByTestId('open-error');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('cnn.onnx could not be opened');
+    expect(await dialog.textContent()).toContain('the file is truncated or corrupt');
+    await page.getByTestId('open-error-close').click();
+    expect(await nodeIds(page)).toEqual(['x', 'emb', 'lstm', 'selectindex', 'head']);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
