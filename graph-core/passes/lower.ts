@@ -76,11 +76,21 @@ export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
   const metrics = new Map<string, V>();
   const losses = new Map<string, V>();
 
+  // Nodes this mode leaves out (losses in eval mode), and the Inputs that only feed them (a loss target):
+  // those are neither graph inputs nor outputs of the lowered program.
+  const dropped = new Set<string>();
+  for (const id of g.order) if (g.nodes.get(id)!.def!.category === 'loss' && !opts.includeLosses) dropped.add(id);
+  for (const id of g.order) {
+    if (g.nodes.get(id)!.def!.kind !== 'Input') continue;
+    const out = g.edges.filter((e) => e.from.node === id);
+    if (out.length > 0 && out.every((e) => dropped.has(e.to.node))) dropped.add(id);
+  }
+
   for (const id of g.order) {
     const node = g.nodes.get(id)!;
     const info = g.info.get(id)!;
     const def = node.def!;
-    if (def.category === 'loss' && !opts.includeLosses) continue;
+    if (dropped.has(id)) continue;
     kept.add(id);
     if (def.category === 'io') {
       const [port, type] = Object.entries(info.outputs)[0]!;
