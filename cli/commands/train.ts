@@ -23,6 +23,7 @@ import { GanTrainer } from '../../runtime/train/gan-trainer';
 import { AttackSpecError, dataRange, evaluateUnderAttack, resolveAttack, type AttackSpec } from '../../runtime/train/attack';
 import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
 import { writeFilesAtomically } from '../atomic-write';
+import { readWeightsFile } from './export';
 import { describeReadError, EXIT, UserError, type CliIO } from '../io';
 import { describeCheck, openGraphOrTemplate } from '../template-source';
 import { passes } from '../../templates';
@@ -52,6 +53,7 @@ Trains the graph on a dataset with onnxruntime and reports progress. Flags overr
   --backend native|wasm   onnxruntime-node (default) or onnxruntime-web's WASM
   --out DIR               write metrics.jsonl, model.onnx, weights.safetensors, checkpoint/ and graph.json
   --resume DIR            continue from DIR/checkpoint
+  --from-weights PATH     start from the weights in a safetensors file (e.g. the one layerloom import writes)
   --json                  print one JSON object per step and per epoch instead of a progress bar
   --grad-norms            report each layer's weight-gradient norm in every step (JSON keys gradnorm:<id>)
 
@@ -102,6 +104,8 @@ export interface TrainArgs {
   readonly backend?: string;
   readonly out?: string;
   readonly resume?: string;
+  /** Initial weights (a safetensors state dict, e.g. from `layerloom import`), instead of fresh ones. */
+  readonly fromWeights?: string;
   readonly json: boolean;
   /** A template's quick settings instead of its full ones. */
   readonly quick?: boolean;
@@ -358,6 +362,10 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
 
   let resume: ConstructorParameters<typeof Trainer>[4];
   if (a.resume) resume = await readCheckpoint(join(a.resume, 'checkpoint'));
+  if (a.fromWeights) {
+    if (a.resume) throw new UserError('--from-weights and --resume cannot be combined: a checkpoint already holds its weights');
+    resume = { weights: await readStartingWeights(a.fromWeights, shaped) };
+  }
 
   const optParams: Record<string, RawParamValue> = { lr };
   if (momentum !== undefined) optParams.momentum = momentum;
@@ -540,3 +548,23 @@ async function readCheckpoint(dir: string): Promise<{ weights: Map<string, Float
   return { weights, state, step: meta.step };
 }
 
+/**
+ * Starting weights for fine-tuning, e.g. those `layerloom import` wrote beside the graph. Names the graph does not
+ * have are ignored (as load_state_dict(strict=False) does); a weight whose size differs from the layer's is refused.
+ */
+async function readStartingWeights(path: string, shaped: ReturnType<typeof inferShapes>): Promise<Map<string, Float32Array>> {
+  const weights = await readWeightsFile(path);
+  let used = 0;
+  for (const id of shaped.order) {
+    for (const [name, spec] of Object.entries(shaped.info.get(id)?.weights ?? {})) {
+      const data = weights.get(`${id}.${name}`);
+      if (!data) continue;
+      const want = spec.shape.reduce((p, q) => p * q, 1);
+      if (data.length !== want)
+        throw new UserError(`${path}: ${id}.${name} has ${data.length} values, the graph's ${id} needs ${want} (was the graph changed since the weights were saved?)`);
+      used++;
+    }
+  }
+  if (used === 0) throw new UserError(`${path} holds no weight of this graph (its names are <node id>.<parameter>)`);
+  return weights;
+}

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../cli/io';
 import { main } from '../../cli/main';
 import { parseDocument, Rng, type Tensor } from '../../graph-core';
+import { encodeNpz } from '../../exporters/pytorch/npz';
 import { decodeSafetensors } from '../../exporters/safetensors';
 import { createNodeRunner } from '../../runtime/onnx/node-session';
 import { SYSTEM_PYTHON } from '../helpers/onnx-checker';
@@ -70,6 +71,44 @@ describe('layerloom import', () => {
     let diff = 0;
     a.data.forEach((v, i) => (diff = Math.max(diff, Math.abs(v - b.data[i]!))));
     expect(diff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('train --from-weights fine-tunes the imported weights: the first loss is the original model\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerloom-import-'));
+    const graph = join(dir, 'mlp.json');
+    expect((await cli('import', join(models, 'mlp_op17.onnx'), '--out', graph)).code).toBe(0);
+    // The user adds a loss to the imported classifier.
+    const doc = JSON.parse(readFileSync(graph, 'utf8')) as { nodes: unknown[]; edges: unknown[] };
+    doc.nodes.push({ id: 'loss', kind: 'CrossEntropyLoss', params: {}, position: { x: 0, y: 600 } });
+    doc.edges.push({ id: 'to-loss', from: { node: 'fc3' }, to: { node: 'loss', port: 'input' } });
+    writeFileSync(graph, JSON.stringify(doc));
+    const rng = new Rng(8);
+    const n = 48;
+    const x = Float32Array.from({ length: n * 4 }, () => rng.normal());
+    const y = Int32Array.from({ length: n }, (_, i) => (x[i * 4]! > 0 ? 1 : 0) + (x[i * 4 + 1]! > 0.5 ? 1 : 0));
+    const npz = join(dir, 'data.npz');
+    writeFileSync(npz, encodeNpz([{ name: 'x', shape: [n, 4], data: x }, { name: 'y', shape: [n], data: y }]));
+
+    const r = await cli('train', graph, '--dataset', npz, '--from-weights', join(dir, 'mlp.weights.safetensors'), '--steps', '6', '--batch-size', String(n), '--no-shuffle', '--val-split', '0', '--lr', '0.05', '--json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const events = r.out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; loss: number });
+    const losses = events.filter((e) => e.type === 'step').map((e) => e.loss);
+    expect(losses).toHaveLength(6);
+    // The first step's loss is the cross-entropy of the original ONNX model on the whole (unshuffled) set.
+    const logits = await run(readFileSync(join(models, 'mlp_op17.onnx')), { shape: [n, 4], dtype: 'float32', data: x });
+    let ce = 0;
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(logits.data.subarray(i * 3, i * 3 + 3));
+      const m = Math.max(...row);
+      ce += m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0)) - row[y[i]!]!;
+    }
+    expect(Math.abs(losses[0]! - ce / n)).toBeLessThanOrEqual(1e-4);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+
+    const wrong = await cli('train', graph, '--dataset', npz, '--from-weights', join(models, 'mlp_op17.onnx'), '--steps', '1');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err.split('\n')).toHaveLength(2);
   });
 
   it('--json lists what every node became', async () => {
