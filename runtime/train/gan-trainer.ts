@@ -196,7 +196,7 @@ export class GanTrainer extends RunControl {
           skip--;
           continue;
         }
-        if (this.paused) await this.paused;
+        if (this.paused) await this.hold();
         if (this.stopRequested) {
           status = 'stopped';
           message = `stopped at step ${step}`;

@@ -3,6 +3,8 @@ export class RunControl {
   protected paused: Promise<void> | null = null;
   private resume: (() => void) | null = null;
   protected stopRequested = false;
+  private holding = false;
+  private heldWaiters: (() => void)[] = [];
 
   /** Holds the loop before its next step until `unpause` (or `stop`). */
   pause(): void {
@@ -19,5 +21,24 @@ export class RunControl {
   stop(): void {
     this.stopRequested = true;
     this.unpause();
+  }
+
+  /**
+   * Resolves once the loop is holding at a pause (it has finished its last step and takes no other until
+   * `unpause`), or at once when it already is. A pause requested mid-step takes hold after that step.
+   */
+  whenHeld(): Promise<void> {
+    if (this.holding) return Promise.resolve();
+    return new Promise((r) => this.heldWaiters.push(r));
+  }
+
+  /** Called by the loop between steps: waits while paused, telling `whenHeld` callers that it holds. */
+  protected async hold(): Promise<void> {
+    while (this.paused) {
+      this.holding = true;
+      for (const w of this.heldWaiters.splice(0)) w();
+      await this.paused;
+    }
+    this.holding = false;
   }
 }

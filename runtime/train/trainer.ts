@@ -267,7 +267,7 @@ export class Trainer extends RunControl {
           skip--;
           continue;
         }
-        if (this.paused) await this.paused;
+        if (this.paused) await this.hold();
         if (this.stopRequested) {
           status = 'stopped';
           message = `stopped at step ${step}`;

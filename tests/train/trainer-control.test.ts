@@ -17,24 +17,32 @@ async function trainer(cfg: Partial<TrainConfig> = {}) {
 describe('Trainer control', () => {
   it('pauses without taking steps, resumes where it was, and ends like an uninterrupted run', async () => {
     const t = await trainer();
-    const seen: number[] = [];
-    let pausedAt = -1;
+    // The log of what happened, in order: step numbers, and 'held' when the paused loop took hold.
+    const log: (number | 'held')[] = [];
+    let weightsAtPause: Map<string, Float32Array> | null = null;
+    let weightsWhileHeld: Map<string, Float32Array> | null = null;
     const run = t.run({
-      onStep: (e) => {
-        seen.push(e.step);
-        if (e.step === 10) {
-          t.pause();
-          pausedAt = e.step;
-        }
+      onStep: async (e) => {
+        log.push(e.step);
+        if (e.step !== 10) return;
+        weightsAtPause = await t.readWeights();
+        t.pause();
+        // Resumed from the hold itself, not after a wait: the loop has finished step 10 and waits for unpause.
+        void t.whenHeld().then(async () => {
+          log.push('held');
+          weightsWhileHeld = await t.readWeights();
+          t.unpause();
+        });
       },
     });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(pausedAt).toBe(10);
-    expect(seen.at(-1)).toBe(10); // no step while paused
-    t.unpause();
     const r = await run;
     expect(r.status).toBe('finished');
-    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // Held right after step 10, and no step before the unpause: step 11 comes only after the hold.
+    expect(log).toEqual([...Array.from({ length: 10 }, (_, i) => i + 1), 'held', ...Array.from({ length: 20 }, (_, i) => i + 11)]);
+    // While held, the weights were those step 10 left.
+    expect(weightsAtPause).not.toBeNull();
+    expect(weightsWhileHeld).not.toBeNull();
+    for (const [name, w] of weightsAtPause!) expect(Array.from(weightsWhileHeld!.get(name)!)).toEqual(Array.from(w));
     const straight = await (await trainer()).run();
     for (const [name, w] of straight.weights) expect(Array.from(r.weights.get(name)!)).toEqual(Array.from(w));
   });
