@@ -38,7 +38,7 @@ export function generatePytorch(doc: GraphDoc, shaped: ShapedGraph): PytorchExpo
       'import math\n\nimport torch\nfrom torch import nn\n\n\n' +
       model.plan.helpers.map((h) => h.source.trimEnd()).join('\n\n\n') +
       '\n';
-  if (model.plan.losses.length) files['train.py'] = generateTrain(model.plan, settings, doc.name);
+  if (model.plan.losses.length || model.plan.gan) files['train.py'] = generateTrain(model.plan, settings, doc.name);
   files['README.md'] = generateReadme(doc.name, model.plan, settings);
   return { ok: true, files };
 }

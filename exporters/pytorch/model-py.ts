@@ -5,6 +5,7 @@
  */
 import { outputName, type ShapedGraph, type SizedCtx, type TorchCode, type TorchHelper, type TorchInput } from '../../graph-core';
 import { fmtShape } from '../../graph-core';
+import { findGan, type GanGraph } from '../../graph-core/train/gan-step';
 import { isPlainAttribute, Namer, pyCall, pyString, pyTorchCall, pyValue } from './python';
 import { SAFETENSORS_PY } from './safetensors-py';
 
@@ -25,6 +26,8 @@ export interface ModelPlan {
   readonly targetDtype: 'float32' | 'int64';
   /** Whether some weighted node does not lead to a loss (DDP must then look for unused parameters). */
   readonly hasUnusedParameters: boolean;
+  /** A GAN graph (Noise → generator → Discriminator, see findGan): forward also takes `real`. */
+  readonly gan?: { readonly discriminator: string };
 }
 
 export type ModelResult = { readonly ok: true; readonly plan: ModelPlan } | { readonly ok: false; readonly problems: readonly string[] };
@@ -55,6 +58,12 @@ export function generateModel(g: ShapedGraph, title: string): ModelResult {
   }
   if (problems.length) return { ok: false, problems };
 
+  let gan: GanGraph | undefined;
+  try {
+    gan = findGan(g);
+  } catch {
+    gan = undefined; // a GAN this mode cannot train: exported as a plain model
+  }
   const isLoss = (id: string) => g.nodes.get(id)!.def!.category === 'loss';
   const key = (n: string, p: string) => `${n}\u0000${p}`;
   const incoming = (id: string) => g.edges.filter((e) => e.to.node === id);
@@ -178,6 +187,14 @@ export function generateModel(g: ShapedGraph, title: string): ModelResult {
       expr = `${on}.${pyCall(code.method, (code.args ?? []).map((a) => pyValue(a, portValue)), kwargs)}`;
     } else {
       expr = `${single('a')} ${code.operator} ${single('b')}`;
+    }
+    if (gan && id === gan.discriminator && scope === model) {
+      const sample = scope.value.get(key(gan.sample.node, gan.sample.port))!;
+      scope.body.push(
+        `${INDENT}${INDENT}if real is not None:`,
+        `${INDENT}${INDENT}${INDENT}# The Discriminator's step: real and generated samples (detached), scored in one pass.`,
+        `${INDENT}${INDENT}${INDENT}return ${pyCall(attrOf(local).ref, [`torch.cat([real, ${sample}.detach()])`])}`,
+      );
     }
     const returns = 'module' in code && code.returns ? code.returns : ports;
     const names = returns.map((p) => (used.has(key(id, p)) || returns.length === 1 ? varFor(p) : '_'));
@@ -303,17 +320,19 @@ export function generateModel(g: ShapedGraph, title: string): ModelResult {
   lines.push(`${INDENT}OUTPUTS = ${tuple(outputs.map((o) => pyString(o.name)))}`);
   lines.push(`${INDENT}LOSSES = ${losses.length ? tuple(g.order.filter(isLoss).map(pyString)) : '()'}`);
   lines.push(`${INDENT}TARGET_DTYPE = torch.${targetDtype === 'int64' ? 'long' : 'float32'}`);
+  if (gan) lines.push(`${INDENT}DISCRIMINATOR = ${pyString(gan.discriminator)}`);
   lines.push('');
   lines.push(`${INDENT}def __init__(self):`);
   lines.push(`${INDENT}${INDENT}super().__init__()`);
   if (keyed) lines.push(`${INDENT}${INDENT}# Node ids that are not Python names are registered by key, so state_dict keys stay "<node id>.<name>".`);
   lines.push(...(init.length ? init : [`${INDENT}${INDENT}pass`]));
   lines.push('');
-  const params = [...dataArgs, ...noiseArgs, ...(losses.length ? ['target=None'] : [])];
+  const params = [...dataArgs, ...noiseArgs, ...(losses.length ? ['target=None'] : []), ...(gan ? ['real=None'] : [])];
   lines.push(`${INDENT}def forward(${['self', ...params].join(', ')}):`);
   lines.push(
     `${INDENT}${INDENT}"""Returns ${outputs.length === 1 ? 'the output' : `the outputs (${outputs.map((o) => o.name).join(', ')})`}` +
-      `${losses.length ? '; given the target, the training loss instead' : ''}."""`,
+      `${losses.length ? '; given the target, the training loss instead' : ''}` +
+      `${gan ? "; given real samples, the Discriminator's scores of them and of generated ones" : ''}."""`,
   );
   lines.push(...body);
   const ret = outVars.length === 1 ? outVars[0]! : outVars.join(', ');
@@ -338,6 +357,7 @@ export function generateModel(g: ShapedGraph, title: string): ModelResult {
       losses: g.order.filter(isLoss),
       targetDtype,
       hasUnusedParameters: weighted.some((id) => !reachesLoss.has(id)),
+      ...(gan ? { gan: { discriminator: gan.discriminator } } : {}),
     },
   };
 }

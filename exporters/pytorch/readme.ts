@@ -15,7 +15,7 @@ export function generateReadme(title: string, plan: ModelPlan, s: TrainSettings)
     '|---|---|',
     '| `model.py` | `Model`, an `nn.Module` whose submodules are named after the graph\'s node ids, and `load_safetensors` / `save_safetensors` |',
     ...(plan.helpers.length ? [`| \`layers.py\` | modules torch.nn has no class for: ${plan.helpers.map((h) => `\`${h.name}\``).join(', ')} |`] : []),
-    ...(plan.losses.length ? ['| `train.py` | training with the document\'s optimizer, schedule, clipping, seed and batch size |'] : []),
+    ...(plan.losses.length || plan.gan ? ['| `train.py` | training with the document\'s optimizer, schedule, clipping, seed and batch size |'] : []),
     '| `weights.safetensors` | the weights, under PyTorch\'s `state_dict` names (when exported with them) |',
     '',
     '## Use the model',
@@ -32,14 +32,16 @@ export function generateReadme(title: string, plan: ModelPlan, s: TrainSettings)
     'It needs PyTorch 1.13 or newer and numpy (the `safetensors` package is used when installed).',
     '',
   ];
-  if (!plan.losses.length) {
+  if (!plan.losses.length && !plan.gan) {
     lines.push('The graph has no loss layer, so there is no `train.py`.', '');
     return lines.join('\n');
   }
   lines.push(
     '## Train',
     '',
-    `The data is an \`.npz\` file with one array per Input (${plan.inputs.map((i) => `\`${i.id}\``).join(', ')}; \`x\` also works for a single input) and the targets \`y\`.`,
+    plan.gan
+      ? `A GAN: the generator and the Discriminator \`${plan.gan.discriminator}\` train in turns (non-saturating loss, as \`layerloom train\`), on the real samples \`x\` of an \`.npz\` file.`
+      : `The data is an \`.npz\` file with one array per Input (${plan.inputs.map((i) => `\`${i.id}\``).join(', ')}; \`x\` also works for a single input) and the targets \`y\`.`,
     ...(s.dataset && !isFile
       ? ['', `The document trains on the built-in dataset \`${s.dataset}\`; write it with`, '', '```sh', `layerloom data dump ${s.dataset} --seed ${s.seed} --out ${data}`, '```']
       : []),

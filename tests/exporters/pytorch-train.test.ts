@@ -2,7 +2,8 @@
  * `layerloom export --pytorch` end to end with Debian's PyTorch 1.13 (CPU): the written train.py trains the
  * spiral MLP (the loss falls), resumes from weights.safetensors, and runs under torchrun with two Gloo processes
  * that end with identical weights; the weights it saves come back into Layerloom, whose ONNX export then gives
- * what the PyTorch model gives. `layerloom data dump` writes the .npz that train.py reads.
+ * what the PyTorch model gives. A GAN graph trains adversarially the same way. `layerloom data dump` writes the
+ * .npz that train.py reads.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -99,7 +100,7 @@ describe('layerloom export --pytorch: train.py', () => {
   it('runs under torchrun with 2 Gloo processes that end with identical weights, which Layerloom reads back', async () => {
     // NOTE: Debian's torch 1.13 launcher needs --redirects/--tee other than 0 under Python 3.11 (its Std.from_str
     // cannot parse "0" there); 1 sends each worker's stdout to the console.
-    const r = python(dir, '-m', 'torch.distributed.run', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--epochs', '2', '--out', 'ddp');
+    const r = python(dir, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--epochs', '2', '--out', 'ddp');
     expect(r.code, r.err).toBe(0);
     const sums = [...r.out.matchAll(/rank (\d)\/2: weights sha256 ([0-9a-f]{64})/g)].map((m) => [m[1], m[2]] as const);
     expect(sums.map(([rank]) => rank).sort()).toEqual(['0', '1']);
@@ -126,6 +127,50 @@ describe('layerloom export --pytorch: train.py', () => {
     const got: number[] = result.outputs.out.data;
     const want = Array.from(ort.out!.data);
     expect(got.map((v, i) => Math.abs(v - want[i]!)).reduce((a, b) => Math.max(a, b), 0)).toBeLessThan(1e-4);
+  }, 120_000);
+});
+
+describe('layerloom export --pytorch: a GAN', () => {
+  const gan = mkdtempSync(join(tmpdir(), 'layerloom-torch-gan-'));
+  /** Mean distance from the origin of 2000 generated samples and of the real ones (the ring of 8 Gaussians). */
+  const radius = (weights: string) => {
+    const code = [
+      'import json, numpy as np, torch',
+      'from model import Model, load_safetensors',
+      'torch.manual_seed(0)',
+      'm = Model()',
+      `m.load_state_dict(load_safetensors(${JSON.stringify(weights)}))`,
+      'm.eval()',
+      'z = torch.randn(2000, *Model.NOISE["z"])',
+      'x = m(z, real=torch.zeros(0, 2))',
+      'g = m._modules["sample"](m.g2_act(m.g2(m.g1_act(m.g1(z)))))',
+      'real = torch.from_numpy(np.load("data.npz")["x"])',
+      'print(json.dumps([g.norm(dim=1).mean().item(), real.norm(dim=1).mean().item(), list(x.shape)]))',
+    ].join('\n');
+    const r = python(gan, '-c', code);
+    expect(r.err).toBe('');
+    return JSON.parse(r.out) as [number, number, number[]];
+  };
+
+  it('trains adversarially: the generated samples move out to the ring of real ones', async () => {
+    const r = await run('export', join(root, 'examples/gan-ring.json'), '--pytorch', gan);
+    expect(r.code).toBe(0);
+    const [before, ring, shape] = radius('weights.safetensors');
+    // forward(z, real=…) scores the real and the generated samples in one pass: 0 real + 2000 generated.
+    expect(shape).toEqual([2000, 1]);
+    const t = python(gan, 'train.py', '--steps', '600', '--out', 'run');
+    expect(t.err).toBe('');
+    expect(t.out).toMatch(/epoch \d+\/\d+ +step 600 +d_loss [0-9.]+ +g_loss [0-9.]+/);
+    const [after] = radius('run/weights.safetensors');
+    expect(Math.abs(after - ring)).toBeLessThan(0.5 * Math.abs(before - ring));
+  }, 120_000);
+
+  it('runs under torchrun with 2 Gloo processes that end with identical weights', () => {
+    const r = python(gan, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--steps', '20', '--out', 'ddp');
+    expect(r.code, r.err).toBe(0);
+    const sums = [...r.out.matchAll(/rank (\d)\/2: weights sha256 ([0-9a-f]{64})/g)].map((m) => m[2]);
+    expect(sums).toHaveLength(2);
+    expect(sums[0]).toBe(sums[1]);
   }, 120_000);
 });
 
