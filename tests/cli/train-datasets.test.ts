@@ -254,6 +254,24 @@ const BUILTIN_CASES: Record<string, BuiltinCase> = {
     flags: ['--steps', '40', '--lr', '0.02', ...fast],
   },
   'xor-clusters': { graph: mlp2d(2), flags: ['--steps', '40', '--lr', '0.01', ...fast] },
+  'noisy-sine': {
+    graph: chain(node('x', 'Input', { shape: [1] }), node('fc1', 'Linear', { out_features: 32 }), node('a1', 'Tanh'), node('out', 'Linear', { out_features: 1 }), node('loss', 'MSELoss')),
+    flags: ['--steps', '40', '--lr', '0.01', '--batch-size', '15'],
+  },
+  // A masked term follows from the visible ones: an MLP over the whole flattened sequence.
+  progressions: {
+    graph: chain(
+      node('x', 'Input', { shape: [9], dtype: 'int64' }),
+      node('emb', 'Embedding', { num_embeddings: 12, embedding_dim: 8 }),
+      node('flat', 'Flatten'),
+      node('fc', 'Linear', { out_features: 128 }),
+      node('a', 'ReLU'),
+      node('out', 'Linear', { out_features: 90 }),
+      node('per_step', 'Reshape', { shape: [9, 10] }),
+      node('loss', 'CrossEntropyLoss'),
+    ),
+    flags: ['--steps', '60', '--lr', '0.01', ...fast],
+  },
   // The label is the first token: picking position 0 learns in a few steps (the LSTM template shows the memory task).
   'first-token': {
     graph: chain(

@@ -134,6 +134,48 @@ describe('lecture label rules against PyTorch', () => {
     expect(Math.max(...first.arrays.x!)).toBe(7);
   });
 
+  it('noisy-sine: y − sin 2πx is N(0, σ²) noise, x uniform in [0, 1)', async () => {
+    const ds = await load('noisy-sine', { sigma: 0.25 }, 20000);
+    const x = ds.arrays.x!;
+    const y = ds.arrays.y!;
+    let m = 0;
+    let v = 0;
+    for (let i = 0; i < 20000; i++) {
+      const r = y[i]! - Math.sin(2 * Math.PI * x[i]!);
+      m += r;
+      v += r * r;
+      expect(x[i]).toBeGreaterThanOrEqual(0);
+      expect(x[i]).toBeLessThan(1);
+    }
+    expect(m / 20000).toBeCloseTo(0, 2);
+    expect(Math.sqrt(v / 20000)).toBeCloseTo(0.25, 2);
+  });
+
+  it('progressions: a class token, then (a + d·t) mod 10 with about 15% masked; targets only at the masks', async () => {
+    const ds = await load('progressions', {}, 4000);
+    expect(ds.inputs.x).toEqual({ shape: [9], dtype: 'int64' });
+    const x = ds.arrays.x!;
+    const y = ds.arrays.y!;
+    let masked = 0;
+    for (let i = 0; i < 4000; i++) {
+      const seq = Array.from(x.subarray(i * 9, i * 9 + 9));
+      const tgt = Array.from(y.subarray(i * 9, i * 9 + 9));
+      expect(seq[0]).toBe(11);
+      expect(tgt[0]).toBe(-100);
+      const full = seq.map((v, t) => (v === 10 ? tgt[t]! : v)).slice(1);
+      const d = (full[1]! - full[0]! + 10) % 10;
+      expect(d).toBeGreaterThanOrEqual(1);
+      expect(d).toBeLessThanOrEqual(4);
+      full.forEach((v, t) => expect(v).toBe((full[0]! + d * t) % 10));
+      const m = seq.filter((v) => v === 10).length;
+      expect(m).toBeGreaterThanOrEqual(1);
+      seq.forEach((v, t) => expect(tgt[t] !== -100).toBe(v === 10));
+      masked += m;
+    }
+    // 15% of 8 terms, plus one forced mask when none was drawn (probability 0.85⁸ ≈ 0.27).
+    expect(masked / 4000).toBeCloseTo(8 * 0.15 + 0.85 ** 8, 1);
+  });
+
   it('xor-clusters: four clusters at (±1, ±1) with the requested σ; the class is the sign of c₁c₂', async () => {
     for (const sigma of [0.3, 0.1]) {
       const ds = await load('xor-clusters', { sigma }, 8000);

@@ -83,6 +83,18 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
   },
 };
 
+/** What a template promises about the course of training, checked on the epoch events. */
+const CURVE_PROBES: Record<string, (epochs: readonly Record<string, number>[]) => void> = {
+  // Overfitting: validation loss has its minimum early (the reference run: epoch 116) and ends above it.
+  'overfitting-lab': (epochs) => {
+    const val = epochs.map((e) => e.val_loss!);
+    const best = Math.min(...val);
+    expect(val.indexOf(best)).toBeLessThan(400);
+    expect(val.at(-1)!).toBeGreaterThan(best * 1.03);
+    expect(epochs.at(-1)!.loss).toBeLessThan(0.0625);
+  },
+};
+
 const models = new Map<string, Uint8Array>();
 let verdicts: Record<string, string | null> = {};
 
@@ -141,6 +153,7 @@ describe.each(ids)('template %s', (id) => {
       // the samples' mode coverage below is the evidence), and the check passed.
       if (!t.graph.nodes.some((n) => n.kind === 'Discriminator')) expect(epochs.at(-1)!.loss as number).toBeLessThan(epochs[0]!.loss as number);
       expect(verdict.reached, `${check.metric} = ${String(verdict.value)}`).toBe(true);
+      CURVE_PROBES[id]?.(epochs as Record<string, number>[]);
       await PROBES[id]?.(dir);
       if (FULL) console.warn(`template ${id}: ${check.metric} ${(verdict.value as number).toFixed(4)} (${check.op} ${check.value}) after ${epochs.length} epochs`);
     },

@@ -59,3 +59,26 @@ export const xorClusters = optionedDataset(xorInfo, 800, ['sigma'], (n, rng, opt
   }
   return { inputs: { x: { shape: [2], dtype: 'float32' } }, targets: { y: { shape: [], dtype: 'int64' } }, arrays: { x, y } };
 });
+
+const sineInfo: DatasetInfo = {
+  name: 'noisy-sine',
+  title: 'A few noisy samples of a sine',
+  description:
+    'Points x uniform in [0, 1) with y = sin(2πx) + N(0, σ²), σ = 0.25 (option sigma). Meant for very few training points (e.g. size 150 with 90% held out: 15 to fit, 135 to validate), where a big network overfits the noise.',
+  lecture: 'Overfitting, early stopping, weight decay and dropout',
+  origin: 'generated',
+  task: 'regression',
+  defaultSplit: { val: 0.9, test: 0 },
+};
+
+/** The overfitting lab's data: a sine with heavy noise, x [1] and y [1] float32. */
+export const noisySine = optionedDataset(sineInfo, 150, ['sigma'], (n, rng, options) => {
+  const sigma = numberOption('noisy-sine', options, 'sigma', 0.25, { min: 0, max: 10 });
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = rng.next();
+    y[i] = Math.sin(2 * Math.PI * x[i]!) + sigma * rng.normal();
+  }
+  return { inputs: { x: { shape: [1], dtype: 'float32' } }, targets: { y: { shape: [1], dtype: 'float32' } }, arrays: { x, y } };
+});

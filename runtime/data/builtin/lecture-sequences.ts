@@ -63,3 +63,50 @@ export const duplicates = optionedDataset(dupInfo, 5000, ['length', 'vocab'], (n
   }
   return { inputs: { x: { shape: [T], dtype: 'int64' } }, targets: { y: { shape: [T], dtype: 'int64' } }, arrays: { x, y } };
 });
+
+const progInfo: DatasetInfo = {
+  name: 'progressions',
+  title: 'Masked arithmetic progressions',
+  description:
+    'A class token (id 11) and then 8 terms a, a + d, a + 2d, … mod 10 (option length; a a random digit, d from 1 to 4, option max_step); each term is replaced by the mask token (id 10) with probability 0.15 (option mask_rate), at least one per sequence. y is the hidden digit at masked positions and −100 (ignored by CrossEntropyLoss) elsewhere: BERT-style masked-token prediction.',
+  lecture: 'Self-supervised pre-training: masked-token prediction (BERT)',
+  origin: 'generated',
+  task: 'sequence-labelling',
+  classNames: ids(10),
+  vocab: [...ids(10), '<mask>', '<cls>'],
+  defaultSplit: SPLIT,
+};
+
+export const MASK_ID = 10;
+export const CLS_ID = 11;
+const IGNORE = -100;
+
+export const progressions = optionedDataset(progInfo, 20000, ['length', 'max_step', 'mask_rate'], (n, rng, options) => {
+  const L = numberOption('progressions', options, 'length', 8, { min: 2, max: 100, int: true });
+  const maxStep = numberOption('progressions', options, 'max_step', 4, { min: 1, max: 9, int: true });
+  const rate = numberOption('progressions', options, 'mask_rate', 0.15, { min: 0.01, max: 1 });
+  const T = L + 1;
+  const x = new Int32Array(n * T);
+  const y = new Int32Array(n * T).fill(IGNORE);
+  for (let i = 0; i < n; i++) {
+    const o = i * T;
+    const a = rng.int(10);
+    const d = 1 + rng.int(maxStep);
+    x[o] = CLS_ID;
+    let masked = 0;
+    for (let t = 0; t < L; t++) {
+      const v = (a + d * t) % 10;
+      if (rng.next() < rate) {
+        x[o + 1 + t] = MASK_ID;
+        y[o + 1 + t] = v;
+        masked++;
+      } else x[o + 1 + t] = v;
+    }
+    if (masked === 0) {
+      const t = rng.int(L);
+      y[o + 1 + t] = x[o + 1 + t]!;
+      x[o + 1 + t] = MASK_ID;
+    }
+  }
+  return { inputs: { x: { shape: [T], dtype: 'int64' } }, targets: { y: { shape: [T], dtype: 'int64' } }, arrays: { x, y } };
+});
