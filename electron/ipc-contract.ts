@@ -34,6 +34,8 @@ export const LIMITS = {
   projectBytes: 16 * 1024 * 1024,
   /** Largest project text over IPC, in UTF-16 code units; main checks the UTF-8 byte length as well. */
   projectChars: 16 * 1024 * 1024,
+  /** Largest ONNX model opened with File → Open (imported into a new project), in bytes. */
+  modelBytes: 256 * 1024 * 1024,
   path: 4096,
   name: 255,
   title: 512,
@@ -58,6 +60,11 @@ export const projectFileSchema = z.strictObject({
   name: nameSchema,
   text: projectTextSchema,
 });
+/** What File → Open returns: a project's text, or for an ONNX model its bytes (`text` empty, no location). */
+export const openedFileSchema = z.union([
+  projectFileSchema,
+  z.strictObject({ name: nameSchema, text: z.literal(''), model: z.instanceof(Uint8Array).refine((b) => b.length <= LIMITS.modelBytes, 'model too large') }),
+]);
 export const recentProjectSchema = z.strictObject({ location: locationSchema, name: nameSchema });
 export const savedLocationSchema = z.strictObject({ location: locationSchema, name: nameSchema });
 /** An entry of the block library (renderer/host/host.ts LibraryBlock); the renderer checks `text` with graph-core. */
@@ -107,7 +114,7 @@ const nothing = z.null();
 /** Renderer → main requests that expect a reply (ipcRenderer.invoke / ipcMain.handle). */
 export const invokeContract = {
   /** Shows an open dialog (or takes the file the OS asked this window to open); null when cancelled. */
-  'project:open': { request: nothing, response: projectFileSchema.nullable() },
+  'project:open': { request: nothing, response: openedFileSchema.nullable() },
   /** Opens a file from the recent list (or one opened or saved in this session). */
   'project:open-recent': { request: z.strictObject({ location: locationSchema }), response: projectFileSchema },
   /** Opens a project file the user dropped on the window (its path comes from webUtils.getPathForFile). */

@@ -31,7 +31,9 @@ import {
 import {
   ensureProjectExtension,
   hasProjectExtension,
+  isOnnxModelPath,
   ProjectFileError,
+  readModelFile,
   readProjectFile,
   suggestedFileName,
   type PathGrants,
@@ -154,6 +156,8 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     'project:open': async (windowId) => {
       const path = windows.takePendingOpen(windowId) ?? (await dialogs.chooseOpenPath(windowId));
       if (path === null) return null;
+      // An ONNX model is imported by the renderer into a new, unsaved project: it gets no location or recent entry.
+      if (isOnnxModelPath(path)) return readModelFile(path);
       grants.grant(path);
       return opened(windowId, path);
     },

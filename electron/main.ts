@@ -308,7 +308,9 @@ function start(): void {
         title: 'Open Project',
         properties: ['openFile'],
         filters: [
+          { name: 'Projects and ONNX models', extensions: ['layerloom', 'json', 'onnx'] },
           { name: 'Layerloom projects', extensions: ['layerloom', 'json'] },
+          { name: 'ONNX models', extensions: ['onnx'] },
           { name: 'All files', extensions: ['*'] },
         ],
         ...(lastDirectory ? { defaultPath: lastDirectory } : {}),

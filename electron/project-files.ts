@@ -325,6 +325,23 @@ export async function readProjectFile(path: string, maxBytes: number = LIMITS.pr
   return { location: path, name: basename(path), text };
 }
 
+/** Whether File → Open chose an ONNX model (imported by the renderer into a new project). */
+export const isOnnxModelPath = (path: string): boolean => extname(path).toLowerCase() === '.onnx';
+
+/** The bytes of an ONNX model chosen with File → Open; the renderer imports them. */
+export async function readModelFile(path: string, maxBytes: number = LIMITS.modelBytes): Promise<{ name: string; text: ''; model: Uint8Array }> {
+  if (!isAbsolute(path)) throw new ProjectFileError(`Refused to open "${path}": not an absolute path.`, 'not-absolute');
+  try {
+    const info = await fsp.stat(path);
+    if (!info.isFile()) throw new ProjectFileError(`${quoted(path)} is not a regular file.`, 'not-a-file');
+    if (info.size > maxBytes) throw new ProjectFileError(`${quoted(path)} is ${formatBytes(info.size)}; Layerloom opens ONNX models of up to ${formatBytes(maxBytes)}.`, 'too-large');
+    return { name: basename(path), text: '', model: new Uint8Array(await fsp.readFile(path)) };
+  } catch (error) {
+    if (error instanceof ProjectFileError) throw error;
+    throw ioError(error, path, 'read');
+  }
+}
+
 /** Saves project text atomically after checking it is a Layerloom project within the size limit. */
 export async function writeProjectFile(path: string, text: string, maxBytes: number = LIMITS.projectBytes): Promise<void> {
   if (!isAbsolute(path)) throw new ProjectFileError(`Refused to save to "${path}": not an absolute path.`, 'not-absolute');

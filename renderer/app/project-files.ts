@@ -37,6 +37,11 @@ export function createProjectFiles({ editor, ui, host }: AppServices, confirmDis
 
   /** Opens a file's text, or shows why it cannot be opened and leaves the current document alone. */
   const openFile = (file: ProjectFile) => {
+    if (file.model) {
+      // An ONNX model from File → Open: imported into a new project (the discard question was already asked).
+      void openDroppedOnnx({ name: file.name, arrayBuffer: async () => Uint8Array.from(file.model!).buffer }, { editor, ui, mayReplace: () => true });
+      return;
+    }
     const parsed = parseProject(file.text);
     if (!parsed.ok) {
       ui.open({ kind: 'openError', title: `${file.name} could not be opened`, messages: parsed.diagnostics.map((d) => d.message) });

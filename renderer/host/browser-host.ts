@@ -26,6 +26,9 @@ interface FileSystemAccess {
 }
 
 const PROJECT_TYPES: readonly PickerType[] = [{ description: 'Layerloom project', accept: { 'application/json': ['.json'] } }];
+/** File → Open also takes ONNX models, which are imported into a new project. */
+const OPEN_TYPES: readonly PickerType[] = [...PROJECT_TYPES, { description: 'ONNX model', accept: { 'application/octet-stream': ['.onnx'] } }];
+const isOnnx = (name: string) => /\.onnx$/i.test(name);
 const RECENT_KEY = 'layerloom.recent';
 const BLOCK_LIBRARY_KEY = 'layerloom.block-library';
 const RECENT_MAX = 10;
@@ -105,7 +108,7 @@ function pickFile(): Promise<File | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.json,application/json';
+    input.accept = '.json,application/json,.onnx';
     input.addEventListener('change', () => resolve(input.files?.[0] ?? null), { once: true });
     input.addEventListener('cancel', () => resolve(null), { once: true });
     input.click();
@@ -137,13 +140,14 @@ export function createBrowserHost(): Host {
       if (fsa) {
         let handles: FileSystemFileHandle[];
         try {
-          handles = await fsa.showOpenFilePicker({ types: PROJECT_TYPES, multiple: false });
+          handles = await fsa.showOpenFilePicker({ types: OPEN_TYPES, multiple: false });
         } catch (e) {
           if (isAbort(e)) return null;
           throw e;
         }
         const handle = handles[0];
         if (!handle) return null;
+        if (isOnnx(handle.name)) return { name: handle.name, text: '', model: new Uint8Array(await (await handle.getFile()).arrayBuffer()) };
         const text = await (await handle.getFile()).text();
         const location = await keyForHandle(handle);
         await idbSet(location, handle);
@@ -152,6 +156,7 @@ export function createBrowserHost(): Host {
       }
       const file = await pickFile();
       if (!file) return null;
+      if (isOnnx(file.name)) return { name: file.name, text: '', model: new Uint8Array(await file.arrayBuffer()) };
       const text = await file.text();
       const location = copyKeyFor(file.name);
       await idbSet(location, text);

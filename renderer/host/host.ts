@@ -11,6 +11,8 @@ export interface ProjectFile {
   /** The file name shown in the title bar and the recent list. */
   readonly name: string;
   readonly text: string;
+  /** File → Open of an ONNX model: its bytes, to import into a new project (`text` is empty, there is no location). */
+  readonly model?: Uint8Array;
 }
 
 /**

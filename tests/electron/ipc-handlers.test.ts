@@ -120,6 +120,19 @@ describe('opening and saving', () => {
     expect(await ok('project:open', null)).toBeNull();
   });
 
+  it('File → Open of an ONNX model returns its bytes to import, with no location, grant or recent entry', async () => {
+    const path = join(world.docs, 'model.onnx');
+    const bytes = Uint8Array.from([8, 8, 18, 4, 116, 101, 115, 116]);
+    writeFileSync(path, bytes);
+    world.answers.open = path;
+    expect(await ok('project:open', null)).toEqual({ name: 'model.onnx', text: '', model: bytes });
+    expect(world.calls).toEqual(['open-dialog:1']);
+    expect(await ok('project:recent', null)).toEqual([]);
+    // Opening it granted nothing: the model file cannot be written over as a project.
+    expect(await refused('project:save', { file: { location: path, name: 'model.onnx', text: project('x') }, saveAs: false })).toMatch(/Refused/);
+    expect(Uint8Array.from(readFileSync(path))).toEqual(bytes);
+  });
+
   it('takes a file the OS asked the window to open, once, without a dialog', async () => {
     const path = join(world.docs, 'assoc.layerloom');
     writeFileSync(path, project('assoc'));

@@ -71,4 +71,24 @@ describe('dropping an ONNX model on the editor', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('File → Open takes an ONNX model too, and opens it as a new project', { timeout: 90_000 }, async () => {
+    const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // Without the File System Access pickers (headless Chromium cannot show them) the app uses a file input.
+    await context.addInitScript('delete window.showOpenFilePicker; delete window.showSaveFilePicker;');
+    const page = await context.newPage();
+    const problems = watchErrors(page);
+    await page.goto(session.url);
+    await page.getByTestId('canvas').waitFor();
+    const choosing = page.waitForEvent('filechooser');
+    await page.getByTestId('tb-open').click();
+    const chooser = await choosing;
+    expect(await chooser.element().getAttribute('accept')).toContain('.onnx');
+    await chooser.setFiles({ name: 'transformer_op17.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(join(models, 'transformer_op17.onnx')) });
+    await expect.poll(() => nodeIds(page)).toEqual(['x', 'proj', 'encoder_layers_0', 'encoder_layers_1', 'mean', 'head']);
+    expect(await page.getByTestId('node-encoder_layers_0').locator('.ll-node__kind').textContent()).toBe('TransformerEncoderLayer');
+    expect(await page.getByTestId('file-name').textContent()).toMatch(/^transformer_op17\.json/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
