@@ -127,6 +127,9 @@ const COMMANDS: Record<string, CommandSpec> = {
       'no-random-start': { type: 'boolean' },
       clamp: str,
       'adv-fraction': str,
+      'gan-loss': str,
+      'n-critic': str,
+      'clip-value': str,
     },
     run: (io, p, v) =>
       trainCommand(io, {
@@ -167,6 +170,9 @@ const COMMANDS: Record<string, CommandSpec> = {
         noRandomStart: v['no-random-start'] as boolean | undefined,
         clamp: v.clamp as string | undefined,
         advFraction: v['adv-fraction'] as string | undefined,
+        ganLoss: v['gan-loss'] as string | undefined,
+        nCritic: v['n-critic'] as string | undefined,
+        clipValue: v['clip-value'] as string | undefined,
       }),
   },
   templates: {

@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildInputGradientStep, hasErrors, inferShapes, TrainConfigError, type GraphDoc, type RawParamValue } from '../../graph-core';
-import { findGan, type GanGraph } from '../../graph-core/train/gan-step';
+import { findGan, GAN_OBJECTIVES, type GanGraph } from '../../graph-core/train/gan-step';
 import { exportGraph } from '../../exporters/export-graph';
 import { decodeSafetensors, encodeSafetensors } from '../../exporters/safetensors';
 import { checkSchedule, scheduleKinds, type ScheduleSpec } from '../../graph-core/optimizers/schedules';
@@ -75,6 +75,11 @@ A GAN graph (Noise → generator layers → Discriminator) trains adversarially:
 step and one generator step, on every sample (no validation split), reporting d_loss, g_loss and the mean
 D(x) and D(G(z)). Its default optimizer is Adam with beta1 0.5 ("beta1" and "n_critic" in the training
 section change them), and model.onnx is the generator: noise in, samples out.
+  --gan-loss bce|wasserstein  wasserstein is WGAN: the Discriminator is a critic scored without sigmoid
+                          (critic loss mean D(G(z)) − mean D(x), generator loss −mean D(G(z))), its weights
+                          clipped to ±c after each critic step; defaults RMSprop, lr 5e-5, n_critic 5, c 0.01
+  --n-critic N            Discriminator steps per generator step ("n_critic")
+  --clip-value C          WGAN weight clipping bound c ("clip_value")
 
 Reading a data file (--dataset PATH):
   --label COLUMN          CSV: the label column, by name or 1-based number (default the last column)
@@ -126,6 +131,10 @@ export interface TrainArgs {
   readonly noRandomStart?: boolean;
   readonly clamp?: string;
   readonly advFraction?: string;
+  /** GAN mode: bce or wasserstein (WGAN), critic steps per generator step, WGAN weight clipping bound. */
+  readonly ganLoss?: string;
+  readonly nCritic?: string;
+  readonly clipValue?: string;
 }
 
 /**
@@ -296,10 +305,18 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   const pick = <T>(flag: T | undefined, key: string, fallback: T): T => (flag !== undefined ? flag : t[key] !== undefined ? (t[key] as T) : fallback);
 
   const seed = pick(num('seed', a.seed, { int: true, min: 0 }), 'seed', 0);
-  const optimizerName = pick(a.optimizer, 'optimizer', 'adam').toLowerCase();
+  const ganLoss = pick(a.ganLoss, 'gan_loss', undefined as string | undefined);
+  if (ganLoss !== undefined && !(GAN_OBJECTIVES as readonly string[]).includes(ganLoss))
+    throw new UserError(`--gan-loss must be ${GAN_OBJECTIVES.join(' or ')}, not "${String(ganLoss)}"`);
+  // WGAN's own recipe (Arjovsky et al.): RMSprop at 5e-5, 5 critic steps per generator step, clipping at 0.01.
+  const wgan = ganLoss === 'wasserstein';
+  const nCritic = pick(num('n-critic', a.nCritic, { int: true, min: 1 }), 'n_critic', wgan ? 5 : undefined) as number | undefined;
+  const clipValue = pick(num('clip-value', a.clipValue, { min: 0, exclusiveMin: true }), 'clip_value', wgan ? 0.01 : undefined) as number | undefined;
+  if (clipValue !== undefined && !wgan) throw new UserError('weight clipping (--clip-value, "clip_value") is part of WGAN training: add --gan-loss wasserstein');
+  const optimizerName = pick(a.optimizer, 'optimizer', wgan ? 'rmsprop' : 'adam').toLowerCase();
   const kind = OPTIMIZERS[optimizerName];
   if (!kind) throw new UserError(`--optimizer must be one of ${Object.keys(OPTIMIZERS).join(', ')}, not "${optimizerName}"`);
-  const lr = pick(num('lr', a.lr, { min: 0, exclusiveMin: true }), 'lr', kind === 'SGD' ? 0.01 : 0.001);
+  const lr = pick(num('lr', a.lr, { min: 0, exclusiveMin: true }), 'lr', kind === 'SGD' ? 0.01 : wgan ? 5e-5 : 0.001);
   const momentum = pick(num('momentum', a.momentum, { min: 0, max: 1 }), 'momentum', undefined as number | undefined);
   const weightDecay = pick(num('weight-decay', a.weightDecay, { min: 0 }), 'weight_decay', undefined as number | undefined);
   const clipNorm = pick(num('clip-norm', a.clipNorm, { min: 0, exclusiveMin: true }), 'clip_norm', undefined as number | undefined);
@@ -331,6 +348,8 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     if (e instanceof TrainConfigError) throw new UserError(e.message, EXIT.diagnostics);
     throw e;
   }
+  if (!gan && (ganLoss !== undefined || a.nCritic !== undefined))
+    throw new UserError(`${ganLoss !== undefined ? '--gan-loss' : '--n-critic'} is for GAN graphs (Noise → generator → Discriminator), and ${a.file} is not one`, EXIT.diagnostics);
   if (!gan && ![...shaped.info.values()].some((i) => i.kind.endsWith('Loss'))) throw new UserError(`${a.file} has no loss layer to train (add CrossEntropyLoss, MSELoss or BCEWithLogitsLoss)`, EXIT.diagnostics);
   // An attack needs a float input and a loss that depends on it: say so before a long training run.
   if (!gan && (adversarial || attackEval)) {
@@ -388,7 +407,17 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     };
     const backend = nodeBackend(backendName);
     trainer = gan
-      ? new GanTrainer(shaped, ds, backend, { ...common, ...(t.n_critic !== undefined ? { nCritic: t.n_critic as number } : {}) }, resume)
+      ? new GanTrainer(
+          shaped,
+          ds,
+          backend,
+          {
+            ...common,
+            ...(nCritic !== undefined ? { nCritic } : {}),
+            ...(wgan ? { objective: 'wasserstein' as const, ...(clipValue !== undefined ? { clipWeights: clipValue } : {}) } : {}),
+          },
+          resume,
+        )
       : new Trainer(shaped, ds, backend, { ...common, valSplit, ...(gradNorms ? { gradNorms } : {}), ...(adversarial ? { adversarial } : {}) }, resume);
     if (gan && (adversarial || attackEval || gradNorms)) throw new UserError('--adversarial, --attack-eval and --grad-norms are for classifiers, not GAN graphs');
   } catch (e) {
@@ -406,7 +435,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   };
   if (!a.json)
     io.out(
-      `training ${doc.name}${gan ? ` adversarially (generator ${gan.noise.join(', ')} → ${gan.sample.node}, Discriminator ${gan.discriminator})` : ''} on '${ds.info.name}' (${trainer.trainSamples} training samples, batch ${trainer.batch}) with ${kind}${beta1 !== undefined ? ` (beta1 ${beta1})` : ''}, lr ${lr}, on ${backendName}\n`,
+      `training ${doc.name}${gan ? ` adversarially (generator ${gan.noise.join(', ')} → ${gan.sample.node}, Discriminator ${gan.discriminator}${wgan ? `; WGAN, critic weights clipped to ±${clipValue}, ${nCritic} critic steps per generator step` : ''})` : ''} on '${ds.info.name}' (${trainer.trainSamples} training samples, batch ${trainer.batch}) with ${kind}${beta1 !== undefined ? ` (beta1 ${beta1})` : ''}, lr ${lr}, on ${backendName}\n`,
     );
   const result = await trainer.run({
     onStep: (e) => {

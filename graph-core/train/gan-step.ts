@@ -10,6 +10,17 @@
  * (`x`); the Discriminator is lowered twice, on G(z) and on x, with the same weight values. The D step also
  * reports mean σ(D(x)) and mean σ(D(G(z))) (metrics `d_x`, `d_g_z`).
  *
+ * WGAN mode (objective 'wasserstein', Arjovsky et al. 2017) reads the Discriminator's output as a critic score
+ * with no sigmoid and no log:
+ *
+ *   critic step   loss = mean D(G(z)) − mean D(x)      (minimising it maximises the critic's Wasserstein estimate)
+ *                 then every critic weight is clamped to [−c, c] (weight clipping, `clipWeights`)
+ *   G step        loss = −mean D(G(z))
+ *
+ * and `d_x`, `d_g_z` are the mean critic scores themselves, so d_x − d_g_z is the Wasserstein estimate.
+ * PyTorch: loss_D = D(fake).mean() − D(x).mean(); loss_D.backward(); optD.step();
+ * for p in D.parameters(): p.data.clamp_(−c, c); … loss_G = −D(G(z)).mean()
+ *
  * A third, forward-only program maps noise to samples (Noise → generator, eval mode) for sample grids.
  *
  * PyTorch equivalent (DCGAN tutorial): optD.zero_grad(); (bce(D(x), 1) + bce(D(G(z).detach()), 0)).backward();
@@ -46,7 +57,14 @@ export interface GanStepConfig {
   readonly clipNorm?: number;
   /** The graph input the real samples arrive at, named after the dataset's input. Default `x`. */
   readonly realInput?: string;
+  /** 'bce' (default): the standard GAN losses; 'wasserstein': WGAN's critic and generator losses. */
+  readonly objective?: GanObjective;
+  /** WGAN: clamp every Discriminator weight to [−c, c] after each critic step. */
+  readonly clipWeights?: number;
 }
+
+export type GanObjective = 'bce' | 'wasserstein';
+export const GAN_OBJECTIVES: readonly GanObjective[] = ['bce', 'wasserstein'];
 
 /** Noise → generator, forward only (eval mode), with a symbolic batch: what a sample grid runs. */
 export interface SampleProgram {
@@ -123,6 +141,10 @@ export function buildGanSteps(shaped: ShapedGraph, cfg: GanStepConfig): GanProgr
   if (!gan) throw new TrainConfigError('this graph is not a GAN: no Noise node reaches a Discriminator');
   const optimizer = resolveOptimizer(cfg.optimizer);
   const realInput = cfg.realInput ?? DEFAULT_REAL_INPUT;
+  if (cfg.objective !== undefined && !GAN_OBJECTIVES.includes(cfg.objective))
+    throw new TrainConfigError(`the GAN loss is ${GAN_OBJECTIVES.join(' or ')}, not "${String(cfg.objective)}"`);
+  if (cfg.clipWeights !== undefined && !(cfg.clipWeights > 0 && Number.isFinite(cfg.clipWeights)))
+    throw new TrainConfigError(`weight clipping needs a positive bound c (weights are kept in [−c, c]), not ${cfg.clipWeights}`);
   if (shaped.nodes.has(realInput)) throw new TrainConfigError(`the real samples enter the GAN as input '${realInput}'; rename node ${realInput}`);
   const weightsOf = (ids: readonly string[]) =>
     new Set(ids.flatMap((id) => Object.entries(shaped.info.get(id)?.weights ?? {}).flatMap(([name, spec]) => (spec.stateOnly ? [] : [`${id}.${name}`]))));
@@ -180,17 +202,20 @@ function buildStep(
   const lowerD = (x: V, scope: string) => lowerDiscriminator(ir, shaped, D, x, w, cfg.batch, scope, { feeds, metrics, bufferUpdates, real: scope !== D });
 
   const dFake = lowerD(fake, D);
+  const wgan = cfg.objective === 'wasserstein';
+  const mean = (v: V) => ir.reduceMean(v, v.type.shape.map((_, i) => i), false);
   let loss: V;
   if (which === 'g') {
-    loss = ir.scoped('gan/g_loss', () => bceWithLogits(ir, dFake, 1));
+    loss = ir.scoped('gan/g_loss', () => (wgan ? ir.neg(mean(dFake)) : bceWithLogits(ir, dFake, 1)));
   } else {
     const type = { shape: gan.sampleType.shape.map((d) => (d === 'N' ? cfg.batch : d)), dtype: gan.sampleType.dtype };
     const real = ir.input(cfg.realInput, type);
     const dReal = lowerD(real, `${D}/real`);
-    loss = ir.scoped('gan/d_loss', () => ir.add(bceWithLogits(ir, dReal, 1), bceWithLogits(ir, dFake, 0)));
-    const meanProb = (logits: V) => ir.reduceMean(ir.sigmoid(logits), logits.type.shape.map((_, i) => i), false);
-    metrics.set(GAN_METRICS.dReal, ir.scoped('gan/d_x', () => meanProb(dReal)));
-    metrics.set(GAN_METRICS.dFake, ir.scoped('gan/d_g_z', () => meanProb(dFake)));
+    loss = ir.scoped('gan/d_loss', () => (wgan ? ir.sub(mean(dFake), mean(dReal)) : ir.add(bceWithLogits(ir, dReal, 1), bceWithLogits(ir, dFake, 0))));
+    // BCE: mean σ(D(·)), the probability of "real"; WGAN: the mean critic score itself.
+    const report = (logits: V) => (wgan ? mean(logits) : mean(ir.sigmoid(logits)));
+    metrics.set(GAN_METRICS.dReal, ir.scoped('gan/d_x', () => report(dReal)));
+    metrics.set(GAN_METRICS.dFake, ir.scoped('gan/d_g_z', () => report(dFake)));
   }
   return completeTrainStep(
     ir,
@@ -201,7 +226,12 @@ function buildStep(
       feeds,
       dataSource: (name) => (name === cfg.realInput ? { node: cfg.realInput, kind: 'input' } : undefined),
     },
-    { optimizer, ...(cfg.clipNorm !== undefined ? { clipNorm: cfg.clipNorm } : {}), trains: (name) => trains.has(name) },
+    {
+      optimizer,
+      ...(cfg.clipNorm !== undefined ? { clipNorm: cfg.clipNorm } : {}),
+      ...(which === 'd' && cfg.clipWeights !== undefined ? { clipWeights: cfg.clipWeights } : {}),
+      trains: (name) => trains.has(name),
+    },
   );
 }
 

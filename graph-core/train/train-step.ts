@@ -156,6 +156,8 @@ export function completeTrainStep(
     readonly trains?: (weightName: string) => boolean;
     /** Output `gradnorm:<node>` for these nodes, by weight name → node id. */
     readonly gradNormNodes?: ReadonlyMap<string, string>;
+    /** Clamp every updated weight to [−c, c] after the optimizer step (WGAN's weight clipping). */
+    readonly clipWeights?: number;
   },
 ): TrainProgram {
   const opt = cfg.optimizer.def;
@@ -222,7 +224,9 @@ export function completeTrainStep(
   });
   updateAll(ir, opt, q, items, lr, t).forEach((r, k) => {
     const name = items[k]!.name;
-    ir.output(newName(name), r.w);
+    const c = cfg.clipWeights;
+    // torch: for p in params: p.data.clamp_(-c, c), after optimizer.step()
+    ir.output(newName(name), c === undefined ? r.w : ir.min(ir.max(r.w, ir.scalar(-c)), ir.scalar(c)));
     updates.set(newName(name), name);
     for (const slot of slots) {
       ir.output(newName(stateName(name, slot)), r.state[slot]!);

@@ -3,13 +3,14 @@
  * real samples it runs one Discriminator step, and after every n_critic of them one generator step (the two
  * programs of graph-core's buildGanSteps). Both sessions read and write one set of live weight tensors, so
  * each step sees the other player's latest weights. It emits the Trainer's step and epoch events with the
- * GAN metrics (d_loss, g_loss, d_x = mean σ(D(x)), d_g_z = mean σ(D(G(z)))), and, on request, a sample event:
+ * GAN metrics (d_loss, g_loss, d_x = mean σ(D(x)), d_g_z = mean σ(D(G(z))); in WGAN mode the mean critic
+ * scores D(x) and D(G(z)) themselves), and, on request, a sample event:
  * generator outputs for a fixed noise batch, for plotting or tiling into an image grid. Deterministic for a
  * seed; stops on a NaN/Inf loss keeping the weights from before that step; pause/resume/stop as the Trainer.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { initWeights, LOSS_OUTPUT, LR_INPUT, Rng, STEP_INPUT, type OptimizerChoice, type ShapedGraph, type TensorType, type TrainProgram } from '../../graph-core';
-import { buildGanSteps, GAN_METRICS, type GanPrograms, type SampleProgram } from '../../graph-core/train/gan-step';
+import { buildGanSteps, GAN_METRICS, type GanObjective, type GanPrograms, type SampleProgram } from '../../graph-core/train/gan-step';
 import { learningRateAt, type ScheduleSpec } from '../../graph-core/optimizers/schedules';
 import { encodeModel } from '../../exporters/onnx/encode';
 import { irToOnnx } from '../../exporters/onnx/from-ir';
@@ -35,6 +36,10 @@ export interface GanTrainConfig {
   readonly shuffle?: boolean;
   /** Discriminator steps per generator step (default 1: they alternate). */
   readonly nCritic?: number;
+  /** 'bce' (default) or 'wasserstein' (WGAN: critic scores without sigmoid; usually with RMSprop, n_critic 5). */
+  readonly objective?: GanObjective;
+  /** WGAN weight clipping: every Discriminator weight is clamped to [−c, c] after each critic step. */
+  readonly clipWeights?: number;
   /** Emit a sample event every this many steps (default: never). */
   readonly sampleEvery?: number;
   /** How many samples a sample event holds (default 64), always from the same noise. */
@@ -84,6 +89,8 @@ export class GanTrainer extends RunControl {
       batch: this.batch,
       optimizer: config.optimizer,
       realInput: real,
+      ...(config.objective !== undefined ? { objective: config.objective } : {}),
+      ...(config.clipWeights !== undefined ? { clipWeights: config.clipWeights } : {}),
       ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}),
     });
     const spec = dataset.inputs[real]!;
