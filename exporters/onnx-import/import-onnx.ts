@@ -213,6 +213,22 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): ImportR
     report.push({ id, kind: 'OnnxOp', onnx: [n.opType] });
   }
 
+  // Layerloom exports the outputs of the nodes nothing reads. A graph output that another operator also reads
+  // (or that repeats another output) gets an Identity node of its own, so that it stays an output.
+  const seen = new Set<string>();
+  for (const o of g.outputs) {
+    const src = valueSource.get(o.name)!;
+    const key = `${src.node}\u0000${src.port}`;
+    const read = edges.some((e) => e.from.node === src.node);
+    if (read || seen.has(key)) {
+      const id = ids.take(o.name);
+      nodes.push({ id, kind: 'OnnxOp', params: { op_type: 'Identity', domain: '', attributes: '{}', inputs: '["in"]', outputs: '[]' }, position: { x: 0, y: 0 }, label: 'output' });
+      connect(o.name, id, 'in');
+      report.push({ id, kind: 'OnnxOp', onnx: ['Identity'] });
+    }
+    seen.add(key);
+  }
+
   const positions = autoLayout(nodes, edges);
   const doc: GraphDoc = {
     format: GRAPH_FORMAT,

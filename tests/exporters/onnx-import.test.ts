@@ -183,6 +183,40 @@ describe('fine-tuning an imported model', () => {
   }
 });
 
+describe('graph outputs', () => {
+  it('an output that another operator also reads stays an output (an Identity is added), in onnxruntime too', async () => {
+    const bytes = encodeModel({
+      irVersion: 8,
+      opsetImports: [{ domain: '', version: 17 }],
+      producerName: 'test',
+      producerVersion: '1',
+      graph: {
+        name: 'g',
+        nodes: [
+          { name: 'r', opType: 'Relu', inputs: ['x'], outputs: ['h'] },
+          { name: 's', opType: 'Sigmoid', inputs: ['h'], outputs: ['y'] },
+        ],
+        inputs: [{ name: 'x', elemType: 'float32', shape: ['N', 3] }],
+        outputs: [
+          { name: 'h', elemType: 'float32', shape: ['N', 3] },
+          { name: 'y', elemType: 'float32', shape: ['N', 3] },
+        ],
+        initializers: [],
+      },
+    });
+    const r = importOnnx(bytes);
+    expect(r.doc.nodes.map((n) => [n.id, n.kind])).toEqual([['x', 'Input'], ['relu', 'ReLU'], ['sigmoid', 'Sigmoid'], ['h', 'OnnxOp']]);
+    const out = exportGraph(r.doc);
+    if (!out.ok) throw new Error('export failed');
+    const s = await createNodeRunner(out.onnx);
+    const y = await s.run({ x: { shape: [1, 3], dtype: 'float32', data: Float32Array.from([-1, 0, 2]) } });
+    await s.release();
+    expect(Object.keys(y).sort()).toEqual(['h', 'sigmoid']);
+    expect(Array.from(y.h!.data)).toEqual([0, 0, 2]);
+    expect(Array.from(y.sigmoid!.data)).toEqual([0.5, 0.5, Math.fround(1 / (1 + Math.exp(-2)))]);
+  });
+});
+
 describe('files that cannot be imported', () => {
   const message = (bytes: Uint8Array) => {
     try {
