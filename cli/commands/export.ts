@@ -14,6 +14,7 @@ import type { GraphDoc, ShapedGraph } from '../../graph-core';
 import { generatePytorch } from '../../exporters/pytorch/generate';
 import { encodeNpz } from '../../exporters/pytorch/npz';
 import { specOf } from '../../runtime/data/dataset';
+import { DataError } from '../../runtime/data/errors';
 import { getBuiltin } from '../../runtime/data/registry';
 
 export const exportHelp = `Usage: layerloom export <graph.json> --onnx <model.onnx> [--weights <weights.safetensors>] [--opset N] [--seed S] [--from-weights <trained.safetensors>] [--onnx-functions]
@@ -113,7 +114,20 @@ async function pytorchFiles(doc: GraphDoc, shaped: ShapedGraph, weights: Uint8Ar
   const dataset = doc.training?.dataset;
   const builtin = typeof dataset === 'string' ? getBuiltin(dataset) : undefined;
   if (builtin) {
-    const ds = await builtin.load({ seed: typeof doc.training?.seed === 'number' ? doc.training.seed : seed });
+    // The training section's dataset_options: `size` is the sample count, the rest the generator's options.
+    const raw = doc.training?.dataset_options;
+    const { size, ...options } = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    let ds;
+    try {
+      ds = await builtin.load({
+        seed: typeof doc.training?.seed === 'number' ? doc.training.seed : seed,
+        ...(typeof size === 'number' ? { size } : {}),
+        ...(Object.keys(options).length ? { options } : {}),
+      });
+    } catch (e) {
+      if (e instanceof DataError) throw new UserError(`cannot generate the dataset for train.py, nothing was written: ${e.message}`);
+      throw e;
+    }
     const names = [...Object.keys(ds.inputs), ...Object.keys(ds.targets)];
     files.push({ path: join(dir, 'data.npz'), data: encodeNpz(names.map((name) => ({ name, shape: [ds.size, ...specOf(ds, name)!.shape], data: ds.arrays[name]! }))) });
   }

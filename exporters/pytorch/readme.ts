@@ -43,7 +43,11 @@ export function generateReadme(title: string, plan: ModelPlan, s: TrainSettings)
       ? `A GAN: the generator and the Discriminator \`${plan.gan.discriminator}\` train in turns (non-saturating loss, as \`layerloom train\`), on the real samples \`x\` of an \`.npz\` file.`
       : `The data is an \`.npz\` file with one array per Input (${plan.inputs.map((i) => `\`${i.id}\``).join(', ')}; \`x\` also works for a single input) and the targets \`y\`.`,
     ...(s.dataset && !isFile
-      ? ['', `The document trains on the built-in dataset \`${s.dataset}\`; write it with`, '', '```sh', `layerloom data dump ${s.dataset} --seed ${s.seed} --out ${data}`, '```']
+      ? [
+          '',
+          `The document trains on the built-in dataset \`${s.dataset}\`: \`layerloom export --pytorch\` wrote it as \`${data}\``,
+          '(with the document\'s seed and dataset options). `layerloom data dump NAME|FILE --out file.npz` writes others.',
+        ]
       : []),
     '',
     '```sh',

@@ -174,6 +174,28 @@ describe('layerloom export --pytorch: a GAN', () => {
   }, 120_000);
 });
 
+describe('layerloom export --pytorch: every lecture template', () => {
+  it('exports, and its train.py runs three steps in PyTorch with a finite loss', async () => {
+    const templates = readdirSync(join(root, 'templates'), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(root, 'templates', d.name, 'graph.json')))
+      .map((d) => d.name);
+    expect(templates.length).toBeGreaterThan(5);
+    const failures: string[] = [];
+    for (const name of templates) {
+      const out = join(dir, `template-${name}`);
+      const r = await run('export', join(root, 'templates', name, 'graph.json'), '--pytorch', out);
+      if (r.code !== 0) {
+        failures.push(`${name}: ${r.err.trim()}`);
+        continue;
+      }
+      const t = python(out, 'train.py', '--steps', '3', '--out', 'run');
+      const loss = /step 3 +(?:loss|d_loss) ([0-9.]+)/.exec(t.out);
+      if (t.code !== 0 || !loss || !Number.isFinite(Number(loss[1]))) failures.push(`${name}: ${t.err.trim().split('\n').pop()}`);
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+});
+
 describe('layerloom data dump', () => {
   it('writes a built-in dataset as an .npz that numpy reads with the same values', async () => {
     const out = join(dir, 'spirals.npz');
