@@ -4,6 +4,7 @@
  * selection gives back the same nodes, ids, positions and connections; create ∘ unpack and apply ∘ undo are
  * property-tested in tests/graph-core/blocks/.
  */
+import { getLayer } from '../layers';
 import { BLOCK, BLOCK_INPUT, BLOCK_OUTPUT, blockBody, blockPorts, blockRepeat } from '../layers/block';
 import { CommandError, freshId, type Command } from './commands';
 import type { BlockBody, GraphDoc, GraphEdge, GraphNode, NodeId, PortRef } from './types';
@@ -82,6 +83,12 @@ export function createBlockCommand(doc: GraphDoc, ids: readonly NodeId[], opts: 
   for (const e of incoming) if (!inPort.has(refKey(e.from))) inPort.set(refKey(e.from), freshInner(inPortName(incoming, e)));
   const outPort = new Map<string, string>();
   for (const e of outgoing) if (!outPort.has(refKey(e.from))) outPort.set(refKey(e.from), freshInner(outPortName(outgoing, e)));
+  // A selected layer whose output nothing uses is an output of the model; it stays one, as a block output.
+  const sinks = chosen.filter((n) => {
+    const def = getLayer(n.kind);
+    return def !== undefined && def.category !== 'loss' && Object.keys(def.outputs).length === 1 && !doc.edges.some((e) => e.from.node === n.id);
+  });
+  for (const n of sinks) outPort.set(refKey({ node: n.id }), freshInner('out'));
 
   const xs = chosen.map((n) => n.position.x);
   const ys = chosen.map((n) => n.position.y);
@@ -95,6 +102,7 @@ export function createBlockCommand(doc: GraphDoc, ids: readonly NodeId[], opts: 
   for (const e of outgoing)
     if (!bodyNodes.some((n) => n.id === outPort.get(refKey(e.from))))
       bodyNodes.push({ id: outPort.get(refKey(e.from))!, kind: BLOCK_OUTPUT, params: {}, position: { x: maxX + 240, y: at(e.from) } });
+  for (const n of sinks) bodyNodes.push({ id: outPort.get(refKey({ node: n.id }))!, kind: BLOCK_OUTPUT, params: {}, position: { x: n.position.x, y: n.position.y + 160 } });
 
   const bodyEdges: GraphEdge[] = [];
   const outerNew: { edge: GraphEdge; first: number }[] = [];
@@ -121,6 +129,7 @@ export function createBlockCommand(doc: GraphDoc, ids: readonly NodeId[], opts: 
     }
   });
 
+  for (const n of sinks) bodyEdges.push({ id: freshInner(`${n.id}_out`), from: { node: n.id }, to: { node: outPort.get(refKey({ node: n.id }))! } });
   const body: BlockBody = { nodes: bodyNodes, edges: bodyEdges };
   const block: GraphNode = {
     id: blockId,

@@ -405,8 +405,17 @@ export function remapDiagnostic(g: InlinedGraph, d: Diagnostic): Diagnostic {
     if (d.message.includes(`"${d.node}"`)) out.message = d.message.split(`"${d.node}"`).join(`"${origin.path}"`);
   }
   if (d.edge !== undefined && !g.topEdges.has(d.edge)) {
-    delete out.edge;
-    delete out.fix;
+    // An edge inside copy 0 of a block keeps its id in that body (the editor applies the fix there, with
+    // `inBlock`); one in a later copy has no edge of its own in the document.
+    const inner = origin && origin.top !== undefined && !origin.path.includes('[') ? origin.path.slice(origin.path.lastIndexOf('/') + 1) : undefined;
+    const prefix = inner !== undefined && d.node !== undefined ? d.node.slice(0, d.node.length - inner.length) : undefined;
+    if (prefix !== undefined && d.edge.startsWith(prefix)) {
+      out.edge = d.edge.slice(prefix.length);
+      if (d.fix) out.fix = { ...d.fix, edge: d.fix.edge.slice(prefix.length) };
+    } else {
+      delete out.edge;
+      delete out.fix;
+    }
   }
   return out;
 }

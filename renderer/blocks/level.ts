@@ -118,8 +118,11 @@ export function levelAnalysis(a: Analysis, doc: GraphDoc, path: readonly NodeId[
   const byNode = new Map<NodeId, Diagnostic[]>();
   for (const d of shaped.diagnostics) {
     if (!d.node?.startsWith(pathPrefix)) continue;
-    const inner = d.node.slice(pathPrefix.length).split(/[/[]/)[0]!;
-    byNode.set(inner, [...(byNode.get(inner) ?? []), d]);
+    const rest = d.node.slice(pathPrefix.length);
+    const inner = rest.split(/[/[]/)[0]!;
+    // A fix applies to this level's own edges only, not to those of a block nested further in.
+    const { fix: _fix, edge: _edge, ...bare } = d;
+    byNode.set(inner, [...(byNode.get(inner) ?? []), rest === inner ? d : bare]);
   }
   const nodes = new Map<NodeId, NodeView>();
   for (const n of level.nodes) {

@@ -56,10 +56,11 @@ export function analyse(doc: GraphDoc, previous?: Analysis): Analysis {
   const general: Diagnostic[] = [];
   const edgeErrors = new Set<EdgeId>();
   for (const d of shaped.diagnostics) {
-    // A problem inside a block (`enc/ff1`) shows on the block's node.
+    // A problem inside a block (`enc/ff1`) shows on the block's node; its fix applies inside the block only.
     const node = d.node?.split(/[/[]/)[0];
+    const shown = node !== undefined && node !== d.node ? withoutFix(d) : d;
     if (node === undefined) general.push(d);
-    else byNode.set(node, [...(byNode.get(node) ?? []), d]);
+    else byNode.set(node, [...(byNode.get(node) ?? []), shown]);
     if (d.edge !== undefined && d.severity === 'error') edgeErrors.add(d.edge);
   }
 
@@ -105,6 +106,11 @@ export function analyse(doc: GraphDoc, previous?: Analysis): Analysis {
     else if (d.severity === 'warning') warningCount++;
   }
   return { shaped, summary: summarize(shaped), nodes, edgeShapes, edgeErrors, general, errorCount, warningCount };
+}
+
+function withoutFix(d: Diagnostic): Diagnostic {
+  const { fix: _fix, edge: _edge, ...rest } = d;
+  return rest;
 }
 
 function formatPorts(

@@ -83,3 +83,26 @@ describe('blocks in the editor', () => {
     expect(ed.getState().blockPath).toEqual([]);
   });
 });
+
+describe('fixes inside a block', () => {
+  it('a shape problem inside a block offers its one-click fix inside, not on the collapsed block', () => {
+    const img: GraphDoc = {
+      ...chain(node('x', 'Input', { shape: [1, 4, 4] }), node('fc', 'Linear', { out_features: 3 }), node('act', 'ReLU')),
+      version: 2,
+    };
+    const ed = createEditor(img);
+    ed.selectNodes(['fc', 'act']);
+    ed.createBlockFromSelection();
+    const top = ed.analysis().nodes.get('block')!.diagnostics;
+    expect(top.map((d) => [d.code, d.node, d.fix])).toEqual([['RANK_MISMATCH', 'block/fc', undefined]]);
+    ed.enterBlock('block');
+    const inside = ed.analysis().nodes.get('fc')!.diagnostics;
+    expect(inside[0]!.fix?.title).toBe('Insert Flatten');
+    ed.applyFix(inside[0]!.fix!);
+    expect(ed.view().nodes.map((n) => n.kind)).toContain('Flatten');
+    expect(ed.analysis().nodes.get('fc')!.diagnostics).toEqual([]);
+    ed.exitBlock();
+    expect(ed.analysis().errorCount).toBe(0);
+    expect(ed.analysis().nodes.get('block')!.outputs).toEqual({ out: '[N, 3]' });
+  });
+});
