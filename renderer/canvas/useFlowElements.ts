@@ -83,14 +83,17 @@ export function useFlowElements(
     // `measured` is a mutable map owned by the canvas; measuredVersion changes whenever its contents do.
   }, [doc.nodes, doc.comments, selection.nodes, selection.comments, measured, measuredVersion]);
 
+  const lastEdges = useRef<FlowEdge[]>([]);
   const edges = useMemo(() => {
     const kindOf = new Map(doc.nodes.map((n) => [n.id, n.kind]));
     const next = new Map<string, EdgeCacheEntry>();
+    let reused = 0;
     const out = doc.edges.map((e) => {
       const selected = selection.edges.has(e.id);
       const old = edgeCache.current.get(e.id);
       if (old && old.source === e && old.selected === selected) {
         next.set(e.id, old);
+        reused++;
         return old.flow;
       }
       const { source, target } = edgeHandles(kindOf, e);
@@ -107,6 +110,11 @@ export function useFlowElements(
       return flow;
     });
     edgeCache.current = next;
+    // A parameter edit changes the node list but no edge: keeping the same array spares React Flow from
+    // re-adopting every edge (and re-rendering each edge component) on a 500-node graph.
+    const previous = lastEdges.current;
+    if (reused === out.length && previous.length === out.length && out.every((f, i) => f === previous[i])) return previous;
+    lastEdges.current = out;
     return out;
   }, [doc.nodes, doc.edges, selection.edges]);
 
