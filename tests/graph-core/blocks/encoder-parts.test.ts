@@ -67,7 +67,8 @@ describe('an encoder block from parts', () => {
     expect([...w.keys()].map(rename).sort()).toEqual([...wp.keys()].sort());
     const asTensors = (m: ReadonlyMap<string, Float32Array>, g: typeof layer, name = (s: string) => s) => {
       const out: Record<string, Tensor> = {};
-      const shapes = new Map(g.order.flatMap((id) => Object.entries(g.info.get(id)?.weights ?? {}).map(([k, s]) => [`${id}.${k}`, s.shape] as const)));
+      const shapes = new Map<string, readonly number[]>();
+      for (const id of g.order) for (const [k, s] of Object.entries(g.info.get(id)?.weights ?? {})) shapes.set(`${id}.${k}`, s.shape);
       for (const [k, v] of m) out[name(k)] = { shape: shapes.get(k)!, dtype: 'float32', data: v } as Tensor;
       return out;
     };
