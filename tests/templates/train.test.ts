@@ -59,6 +59,33 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
     expect(covered, `modes covered: ${hits.join(', ')}`).toBeGreaterThanOrEqual(FULL ? 7 : 6);
     expect(near / n).toBeGreaterThan(FULL ? 0.75 : 0.5);
   },
+  // The 2-D code separates the digits: encode fresh centred digits with the trained weights, class centroids from
+  // the first half, nearest-centroid accuracy on the second half.
+  autoencoder: async (dir) => {
+    const w = new Map(decodeSafetensors(readFileSync(join(dir, 'weights.safetensors'))).map((t) => [t.name, t.data as Float32Array]));
+    const linear = (x: Float32Array, name: string, inF: number, outF: number, relu: boolean) => {
+      const W = w.get(`${name}.weight`)!;
+      const b = w.get(`${name}.bias`)!;
+      return Float32Array.from({ length: outF }, (_, o) => {
+        let s = b[o]!;
+        for (let i = 0; i < inF; i++) s += W[o * inF + i]! * x[i]!;
+        return relu ? Math.max(0, s) : s;
+      });
+    };
+    const ds = await getBuiltin('synthdigits')!.load({ seed: 99, size: 1000, options: { placement: 'centred' } });
+    const codes = Array.from({ length: 1000 }, (_, i) => linear(linear(ds.arrays.x!.subarray(i * 784, (i + 1) * 784) as Float32Array, 'enc1', 784, 128, true), 'code', 128, 2, false));
+    const y = ds.arrays.y!;
+    const centroid = Array.from({ length: 10 }, (_, c) => {
+      const members = codes.slice(0, 500).filter((_, i) => y[i] === c);
+      return [0, 1].map((k) => members.reduce((a, m) => a + m[k]!, 0) / members.length);
+    });
+    let correct = 0;
+    for (let i = 500; i < 1000; i++) {
+      const d = centroid.map(([a, b]) => Math.hypot(codes[i]![0]! - a!, codes[i]![1]! - b!));
+      if (d.indexOf(Math.min(...d)) === y[i]) correct++;
+    }
+    expect(correct / 500).toBeGreaterThan(FULL ? 0.9 : 0.5);
+  },
   'word2vec-skipgram': async (dir) => {
     if (!FULL) return;
     const vocab = (await getBuiltin('corpus-skipgram')!.load({ seed: 0, size: 1 })).info.vocab!;
