@@ -4,7 +4,7 @@ import { getAction, keyLabel, type ActionContext, type ActionId } from './action
 import { useUiState } from './useUiState';
 import type { UiState } from './ui-store';
 
-const ON_SELECTION: readonly ActionId[] = ['cut', 'copy', 'duplicate', 'delete', 'rename'];
+const ON_SELECTION: readonly ActionId[] = ['cut', 'copy', 'duplicate', 'delete', 'rename', 'createBlock', 'unpackBlock'];
 const ON_CANVAS: readonly ActionId[] = ['commandPalette', 'paste', 'addComment', 'selectAll', 'autoLayout', 'fitView'];
 
 /** How canvas actions read when they act on the clicked point. */
