@@ -21,6 +21,7 @@ const MODELS: Record<string, { shape: number[]; dtype: 'float32' | 'int64' }> = 
   mlp_op13: { shape: [4], dtype: 'float32' },
   cnn_op17: { shape: [1, 28, 28], dtype: 'float32' },
   lstm_op13: { shape: [7], dtype: 'int64' },
+  gru_op17: { shape: [7, 5], dtype: 'float32' },
   transformer_op17: { shape: [6, 16], dtype: 'float32' },
   prenorm_op13: { shape: [5, 16], dtype: 'float32' },
 };
