@@ -4,6 +4,7 @@ import { dataCommand, dataHelp } from './commands/data';
 import { exportCommand, exportHelp } from './commands/export';
 import { importCommand, importHelp } from './commands/import';
 import { runCommand, runHelp } from './commands/run';
+import { sampleCommand, sampleHelp } from './commands/sample';
 import { newCommand, newHelp } from './commands/new';
 import { summaryCommand, summaryHelp } from './commands/summary';
 import { templatesCommand, templatesHelp } from './commands/templates';
@@ -20,6 +21,7 @@ Commands:
   import <model.onnx> --out <graph.json>  open an ONNX model as an editable graph, with its weights
   run <model.onnx | graph.json> --input X  run a model on an input and print its outputs
   train <graph.json> --dataset NAME|PATH   train on onnxruntime, with progress, metrics and checkpoints
+  sample <graph.json> --weights W          draw samples from a trained diffusion graph (--out samples.npz)
   data list [--json]                       the built-in datasets: shapes, sizes, lectures
   data preview <name | file>               shapes, class balance and a few samples of a dataset
   templates [--json]                       the lecture templates: graph, data, settings, expected result
@@ -179,6 +181,18 @@ const COMMANDS: Record<string, CommandSpec> = {
     help: templatesHelp,
     options: common,
     run: (io, p, v) => templatesCommand(io, { positionals: p, json: Boolean(v.json) }),
+  },
+  sample: {
+    help: sampleHelp,
+    options: { ...common, weights: str, count: str, seed: str, out: str },
+    run: (io, p, v) =>
+      sampleCommand(io, {
+        file: onePositional('sample', p),
+        weights: v.weights as string | undefined,
+        count: v.count as string | undefined,
+        seed: v.seed as string | undefined,
+        out: v.out as string | undefined,
+      }),
   },
   new: {
     help: newHelp,

@@ -20,6 +20,9 @@ import { loadDatasetFile, type ImportOptions } from '../../runtime/data/node/loa
 import { getBuiltin } from '../../runtime/data/registry';
 import { nodeBackend } from '../../runtime/train/backend-node';
 import { GanTrainer } from '../../runtime/train/gan-trainer';
+import { DiffusionTrainer, sampleDiffusion } from '../../runtime/train/diffusion-trainer';
+import { encodeNpz } from '../../exporters/pytorch/npz';
+import { readDiffusion } from './sample';
 import { AttackSpecError, dataRange, evaluateUnderAttack, resolveAttack, type AttackSpec } from '../../runtime/train/attack';
 import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
 import { writeFilesAtomically } from '../atomic-write';
@@ -348,6 +351,9 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     if (e instanceof TrainConfigError) throw new UserError(e.message, EXIT.diagnostics);
     throw e;
   }
+  // A diffusion graph (ε-predictor with a "diffusion" training section) trains on noised samples and samples afterwards.
+  const diffusion = readDiffusion(t.diffusion);
+  if (diffusion && (gan || adversarial || attackEval)) throw new UserError('a diffusion graph trains with its own noised data: it cannot be a GAN or train adversarially');
   if (!gan && (ganLoss !== undefined || a.nCritic !== undefined))
     throw new UserError(`${ganLoss !== undefined ? '--gan-loss' : '--n-critic'} is for GAN graphs (Noise → generator → Discriminator), and ${a.file} is not one`, EXIT.diagnostics);
   if (!gan && ![...shaped.info.values()].some((i) => i.kind.endsWith('Loss'))) throw new UserError(`${a.file} has no loss layer to train (add CrossEntropyLoss, MSELoss or BCEWithLogitsLoss)`, EXIT.diagnostics);
@@ -375,9 +381,9 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     ds = r.dataset;
     normalization = { mean: Array.from(r.stats.mean), std: Array.from(r.stats.std) };
   }
-  const mismatch = bindDataset(shaped, ds);
+  const mismatch = diffusion ? [] : bindDataset(shaped, ds);
   if (mismatch.length) throw new UserError(mismatch.map((d) => d.message).join('\n'));
-  checkLabels(doc, ds, shaped);
+  if (!diffusion) checkLabels(doc, ds, shaped);
 
   let resume: ConstructorParameters<typeof Trainer>[4];
   if (a.resume) resume = await readCheckpoint(join(a.resume, 'checkpoint'));
@@ -394,6 +400,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   const beta1 = adam ? (pick(undefined, 'beta1', gan ? 0.5 : undefined) as number | undefined) : undefined;
   if (beta1 !== undefined) optParams.beta1 = beta1;
   let trainer: Trainer | GanTrainer;
+  let diffusionTrainer: DiffusionTrainer | undefined;
   try {
     const common = {
       batchSize,
@@ -418,7 +425,9 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
           },
           resume,
         )
-      : new Trainer(shaped, ds, backend, { ...common, valSplit, ...(gradNorms ? { gradNorms } : {}), ...(adversarial ? { adversarial } : {}) }, resume);
+      : diffusion
+        ? (diffusionTrainer = new DiffusionTrainer(shaped, ds, backend, { ...common, diffusion, ...(gradNorms ? { gradNorms } : {}) }, resume)).trainer
+        : new Trainer(shaped, ds, backend, { ...common, valSplit, ...(gradNorms ? { gradNorms } : {}), ...(adversarial ? { adversarial } : {}) }, resume);
     if (gan && (adversarial || attackEval || gradNorms)) throw new UserError('--adversarial, --attack-eval and --grad-norms are for classifiers, not GAN graphs');
   } catch (e) {
     if (e instanceof TrainSetupError || e instanceof DataError || e instanceof TrainConfigError) throw new UserError(e.message);
@@ -435,7 +444,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   };
   if (!a.json)
     io.out(
-      `training ${doc.name}${gan ? ` adversarially (generator ${gan.noise.join(', ')} → ${gan.sample.node}, Discriminator ${gan.discriminator}${wgan ? `; WGAN, critic weights clipped to ±${clipValue}, ${nCritic} critic steps per generator step` : ''})` : ''} on '${ds.info.name}' (${trainer.trainSamples} training samples, batch ${trainer.batch}) with ${kind}${beta1 !== undefined ? ` (beta1 ${beta1})` : ''}, lr ${lr}, on ${backendName}\n`,
+      `training ${doc.name}${diffusion ? ` as a diffusion model (T ${diffusion.steps}, β ${diffusion.betaStart} … ${diffusion.betaEnd}, noise-prediction loss ${diffusionTrainer!.graph.loss})` : ''}${gan ? ` adversarially (generator ${gan.noise.join(', ')} → ${gan.sample.node}, Discriminator ${gan.discriminator}${wgan ? `; WGAN, critic weights clipped to ±${clipValue}, ${nCritic} critic steps per generator step` : ''})` : ''} on '${ds.info.name}' (${diffusionTrainer ? ds.size : trainer.trainSamples} training samples, batch ${trainer.batch}) with ${kind}${beta1 !== undefined ? ` (beta1 ${beta1})` : ''}, lr ${lr}, on ${backendName}\n`,
     );
   const result = await trainer.run({
     onStep: (e) => {
@@ -488,6 +497,9 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
     // A GAN's model.onnx is its generator (noise → samples); weights.safetensors keeps both players.
     const model = gan ? exportGraph(generatorDoc(doc, gan), { seed, weights: result.weights }) : r;
     if (!r.ok || !model.ok) throw new Error('export after training failed');
+    // A diffusion model's samples: ancestral sampling from the trained noise predictor.
+    const count = typeof t.sample_count === 'number' ? t.sample_count : 1000;
+    const drawn = diffusionTrainer && result.status !== 'diverged' ? await sampleDiffusion(shaped, result.weights, nodeBackend(backendName), { count, seed, diffusion: diffusionTrainer.config.diffusion! }) : undefined;
     const checkpointTensors = [
       ...[...result.weights].map(([name, data]) => ({ name, dtype: 'F32' as const, shape: shapeOf(trainer, name), data })),
       ...[...result.state].map(([name, data]) => ({ name, dtype: 'F32' as const, shape: shapeOf(trainer, name), data })),
@@ -497,6 +509,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
       { path: join(a.out, 'model.onnx'), data: model.onnx },
       { path: join(a.out, 'weights.safetensors'), data: r.safetensors },
       { path: join(a.out, 'graph.json'), data: `${JSON.stringify(doc, null, 2)}\n` },
+      ...(drawn ? [{ path: join(a.out, 'samples.npz'), data: encodeNpz([{ name: 'samples', shape: drawn.shape, data: drawn.data }]) }] : []),
       ...(normalization
         ? [{ path: join(a.out, 'normalization.json'), data: `${JSON.stringify({ input: 'x', note: 'the model expects (x - mean) / std', ...normalization })}\n` }]
         : []),
@@ -506,7 +519,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
         data: `${JSON.stringify({ format: 'layerloom.checkpoint', version: 1, step: result.steps, epochs: result.epochs, optimizer: kind, lr, seed, graph: doc }, null, 2)}\n`,
       },
     ]);
-    if (!a.json) io.out(`wrote ${join(a.out, 'model.onnx')}, weights.safetensors, metrics.jsonl and checkpoint/\n`);
+    if (!a.json) io.out(`wrote ${join(a.out, 'model.onnx')}, weights.safetensors, metrics.jsonl${drawn ? `, samples.npz (${count} samples)` : ''} and checkpoint/\n`);
   }
   return result.status === 'diverged' ? EXIT.diagnostics : EXIT.ok;
 }

@@ -60,8 +60,6 @@ export const SummaryPanel = memo(function SummaryPanel({ reveal }: SummaryPanelP
   const summary = useAnalysis(selectSummary);
   const views = useAnalysis(selectNodeViews);
   const selected = useEditorState(useCallback((s: EditorState) => s.selection.nodes, []));
-  // A row inside a block reveals the block.
-  const revealTop = useCallback((id: string) => reveal(id.split(/[/[]/)[0]!), [reveal]);
 
   return (
     <section className="ll-summary" role="table" aria-label="Model summary" data-testid="summary">
@@ -82,9 +80,8 @@ export const SummaryPanel = memo(function SummaryPanel({ reveal }: SummaryPanelP
           <Row
             key={row.id}
             id={row.id}
-            // A block's layers are indented under its `Block ×N` row and named by path (`enc/ff1`).
-            name={`${'\u00a0\u00a0'.repeat(row.depth ?? 0)}${row.label ? `${row.label} (${row.id})` : row.id}`}
-            kind={row.repeat !== undefined && row.repeat > 1 ? `${row.kind} ×${row.repeat}` : row.kind}
+            name={row.label ? `${row.label} (${row.id})` : row.id}
+            kind={row.kind}
             shape={
               shapes.length === 0
                 ? '—'
@@ -96,7 +93,7 @@ export const SummaryPanel = memo(function SummaryPanel({ reveal }: SummaryPanelP
             flops={row.flops}
             isSelected={selected.has(row.id)}
             hasError={views.get(row.id)?.diagnostics.some((d) => d.severity === 'error') ?? false}
-            reveal={revealTop}
+            reveal={reveal}
           />
         );
       })}
