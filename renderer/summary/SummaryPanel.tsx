@@ -60,6 +60,8 @@ export const SummaryPanel = memo(function SummaryPanel({ reveal }: SummaryPanelP
   const summary = useAnalysis(selectSummary);
   const views = useAnalysis(selectNodeViews);
   const selected = useEditorState(useCallback((s: EditorState) => s.selection.nodes, []));
+  // A row inside a block reveals the block.
+  const revealTop = useCallback((id: string) => reveal(id.split(/[/[]/)[0]!), [reveal]);
 
   return (
     <section className="ll-summary" role="table" aria-label="Model summary" data-testid="summary">
@@ -80,8 +82,9 @@ export const SummaryPanel = memo(function SummaryPanel({ reveal }: SummaryPanelP
           <Row
             key={row.id}
             id={row.id}
-            name={row.label ? `${row.label} (${row.id})` : row.id}
-            kind={row.kind}
+            // A block's layers are indented under its `Block ×N` row and named by path (`enc/ff1`).
+            name={`${'\u00a0\u00a0'.repeat(row.depth ?? 0)}${row.label ? `${row.label} (${row.id})` : row.id}`}
+            kind={row.repeat !== undefined && row.repeat > 1 ? `${row.kind} ×${row.repeat}` : row.kind}
             shape={
               shapes.length === 0
                 ? '—'
@@ -93,7 +96,7 @@ export const SummaryPanel = memo(function SummaryPanel({ reveal }: SummaryPanelP
             flops={row.flops}
             isSelected={selected.has(row.id)}
             hasError={views.get(row.id)?.diagnostics.some((d) => d.severity === 'error') ?? false}
-            reveal={reveal}
+            reveal={revealTop}
           />
         );
       })}

@@ -99,6 +99,9 @@ describe('blocks in the editor (Chromium)', () => {
     await expect.poll(() => page.getByTestId('repeat-badge-block').textContent()).toBe('×3');
     await expect.poll(() => page.getByTestId('param-badge-block').textContent()).toBe('816');
     await expect.poll(() => total(page)).toBe(String(816 + 51));
+    // the summary shows the block as one row with ×3 and its layers under it
+    await expect.poll(() => page.getByTestId('summary-row-block').textContent()).toContain('Block ×3');
+    expect(await page.getByTestId('summary-row-block/fc1').textContent()).toContain('Linear');
 
     // each step was one undo: repeat, the edit inside, then the grouping
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
