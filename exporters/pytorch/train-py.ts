@@ -238,6 +238,11 @@ def main():
         args.steps = None  # an explicit --epochs wins over the document's steps
     args.epochs = args.epochs or (math.ceil(args.steps / max(1, len(loader))) if args.steps else EPOCHS)
 ${gan ? GAN_LOOP : PLAIN_LOOP}
+    if distributed:
+        # DDP averages gradients, so parameters agree; buffers (BatchNorm's running statistics) follow each
+        # process's own batches, so every process takes process 0's, as DDP does before each forward.
+        for buffer in model.buffers():
+            dist.broadcast(buffer, 0)
     print(f"rank {rank}/{world}: weights sha256 {checksum(model)}", flush=True)
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)

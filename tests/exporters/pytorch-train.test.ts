@@ -1,6 +1,6 @@
 /**
  * `layerloom export --pytorch` end to end with Debian's PyTorch 1.13 (CPU): the written train.py trains the
- * spiral MLP (the loss falls), resumes from weights.safetensors, and runs under torchrun with two Gloo processes
+ * spiral MLP with a BatchNorm (the loss falls), resumes from weights.safetensors, and runs under torchrun with two Gloo processes
  * that end with identical weights; the weights it saves come back into Layerloom, whose ONNX export then gives
  * what the PyTorch model gives. A GAN graph trains adversarially the same way. `layerloom data dump` writes the
  * .npz that train.py reads.
@@ -17,7 +17,23 @@ import { SYSTEM_PYTHON } from '../helpers/onnx-checker';
 import { randTensor, runInOrt } from '../helpers/op-check';
 
 const root = new URL('../../', import.meta.url).pathname;
-const spiral = join(root, 'examples/spiral-mlp.json');
+const dir = mkdtempSync(join(tmpdir(), 'layerloom-torch-'));
+
+/**
+ * The spiral MLP example with a BatchNorm1d after its first layer, so that buffers (running statistics) are
+ * trained too: they must also end identical on every process, and come back into Layerloom.
+ */
+const spiral = join(mkdtempSync(join(tmpdir(), 'layerloom-torch-graph-')), 'spiral-bn.json');
+{
+  const doc = JSON.parse(readFileSync(join(root, 'examples/spiral-mlp.json'), 'utf8')) as {
+    nodes: { id: string }[];
+    edges: { id: string; from: { node: string }; to: { node: string } }[];
+  };
+  doc.nodes.splice(2, 0, { id: 'bn', kind: 'BatchNorm1d', params: {}, position: { x: 0, y: 0 } } as never);
+  doc.edges = doc.edges.map((e) => (e.from.node === 'fc1' ? { ...e, from: { node: 'bn' } } : e));
+  doc.edges.push({ id: 'fc1-bn', from: { node: 'fc1' }, to: { node: 'bn' } });
+  writeFileSync(spiral, JSON.stringify(doc));
+}
 
 async function run(...argv: string[]) {
   let out = '';
@@ -38,8 +54,6 @@ function python(cwd: string, ...args: string[]) {
 
 /** The per-epoch training losses that train.py prints. */
 const losses = (out: string) => [...out.matchAll(/epoch \d+\/\d+ +step \d+ +loss ([0-9.]+)/g)].map((m) => Number(m[1]));
-
-const dir = mkdtempSync(join(tmpdir(), 'layerloom-torch-'));
 
 describe('layerloom export --pytorch: train.py', () => {
   beforeAll(async () => {
