@@ -4,8 +4,9 @@
  * problems inside show on the block at the top level.
  */
 import { describe, expect, it } from 'vitest';
-import type { GraphDoc } from '../../graph-core';
+import { parseDocument, type GraphDoc } from '../../graph-core';
 import { createEditor } from '../../renderer/store/editor';
+import { serializeProject } from '../../renderer/store/project-file';
 import { chain, node } from '../helpers/graphs';
 
 const mlp = (): GraphDoc => ({
@@ -104,5 +105,22 @@ describe('fixes inside a block', () => {
     ed.exitBlock();
     expect(ed.analysis().errorCount).toBe(0);
     expect(ed.analysis().nodes.get('block')!.outputs).toEqual({ out: '[N, 3]' });
+  });
+});
+
+describe('saving blocks', () => {
+  it('a project with unlinked and linked blocks saves and opens unchanged', () => {
+    const ed = createEditor(mlp());
+    ed.selectNodes(['fc1', 'act1']);
+    ed.createBlockFromSelection();
+    const d = ed.getState().doc;
+    const withLinked: GraphDoc = {
+      ...d,
+      nodes: [...d.nodes, { id: 'again', kind: 'Block', params: { repeat: 2 }, position: { x: 0, y: 0 }, ref: { block: 'ff' } }],
+      blocks: { ff: { name: 'FF', body: d.nodes[1]!.body!, library: { id: 'ff-1', hash: '00ff' } } },
+    };
+    const back = parseDocument(serializeProject(withLinked));
+    expect(back.diagnostics).toEqual([]);
+    expect(back.doc).toEqual(withLinked);
   });
 });
