@@ -457,6 +457,15 @@ function ruleTypes(n: OnnxNode, ins: readonly (TensorType | undefined)[], view: 
       const shape = c ? shapeFromConst(c) : undefined;
       return shape ? one(broadcastShapes([x.shape, shape.map((d) => (d === -1 ? 1 : d))])) : undefined;
     }
+    case 'Resize': {
+      // Resize(X, roi, scales, sizes): the output has `sizes`, or each dim times its scale (rounded down).
+      const sizes = constInts(3);
+      if (sizes) return one(shapeFromConst(sizes));
+      const scales = constInts(2)?.values as number[] | undefined;
+      if (!scales || scales.length !== r) return undefined;
+      const s = x.shape.map((d, i) => (d === 'N' ? (scales[i] === 1 ? 'N' : undefined) : Math.floor(d * scales[i]!)));
+      return s.includes(undefined) ? undefined : one(s as Dim[]);
+    }
     case 'Pad': {
       const pads = (constInts(1)?.values as number[] | undefined) ?? attrIs(n, 'pads');
       if (!pads || pads.some((p) => typeof p !== 'number')) return undefined;
@@ -500,7 +509,10 @@ function genericNode(n: OnnxNode, id: string, types: readonly TensorType[], view
   while (inputs.length && inputs[inputs.length - 1] === '') inputs = inputs.slice(0, -1);
   let w = 0;
   for (const v of inputs) {
-    if (v === '') throw new OnnxImportError(`${what} leaves an optional input empty before a given one, which Layerloom cannot keep yet`);
+    if (v === '') {
+      slots.push(null);
+      continue;
+    }
     const c = view.consts.get(v);
     if (!c) {
       slots.push('in');

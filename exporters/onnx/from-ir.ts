@@ -91,7 +91,7 @@ export function irToOnnx(graph: IrGraph, o: IrToOnnxOptions): OnnxModel {
     n.outputs.forEach((id, k) => names.set(id, outputFor.get(id) ?? (n.outputs.length === 1 ? n.name : `${n.name}:${k}`)));
     const inTypes = n.inputs.map((id) => g.values[id]!.type);
     const mapping = (def.toOnnx as (a: unknown, t: readonly TensorType[]) => OnnxMapping)(n.attrs, inTypes);
-    const inputs = (mapping.inputs ?? n.inputs.map((_, k) => k)).map((k) => names.get(n.inputs[k]!)!);
+    const inputs = (mapping.inputs ?? n.inputs.map((_, k) => k)).map((k) => (k < 0 ? '' : names.get(n.inputs[k]!)!));
     (mapping.constInputs ?? []).forEach((c, k) => {
       if (c === null) {
         inputs.push('');

@@ -21,7 +21,8 @@ export interface OnnxMapping {
   readonly constInputs?: readonly (OnnxConstInput | null)[];
   /**
    * Which IR inputs the ONNX node takes, by index (default: all, in order). An op whose extra inputs only
-   * matter to its gradient rule (GradientReversal's λ) passes just the first.
+   * matter to its gradient rule (GradientReversal's λ) passes just the first. −1 leaves an optional input
+   * empty (an imported operator such as Resize(x, '', scales)).
    */
   readonly inputs?: readonly number[];
 }

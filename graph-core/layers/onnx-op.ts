@@ -6,7 +6,8 @@
  * Params (all text; JSON where structured):
  *   op_type, domain   the operator, e.g. "Erf" in the default domain ""
  *   attributes        {"name": {"type": "int" | "float" | "ints" | "floats" | "string" | "tensor", "value": …}}
- *   inputs            the ONNX input slots in order: "in" takes the next connection of the `in` port,
+ *   inputs            the ONNX input slots in order: "in" takes the next connection of the `in` port, null
+ *                     leaves an optional input empty,
  *                     {"weight": name, "shape": […], "dtype": …} a tensor kept in the weights file,
  *                     {"const": {"dtype", "dims", "values"}} a small constant kept inline
  *   outputs           [{"shape": ["N", …], "dtype": …}], the types the model declared or the importer inferred
@@ -27,6 +28,7 @@ import type { DType, Dim, Shape, TensorType } from '../shape';
 
 export type OnnxOpSlot =
   | 'in'
+  | null
   | { readonly weight: string; readonly shape: readonly number[]; readonly dtype: 'float32' | 'int64' }
   | { readonly const: { readonly dtype: 'float32' | 'int64'; readonly dims: readonly number[]; readonly values: readonly number[] } };
 
@@ -80,6 +82,7 @@ function parseParams(q: { attributes: string; inputs: string; outputs: string })
   for (const s of i.value) {
     const good =
       s === 'in' ||
+      s === null ||
       (isObj(s) && typeof s.weight === 'string' && isInts(s.shape) && (s.dtype === 'float32' || s.dtype === 'int64')) ||
       (isObj(s) && isObj(s.const) && isInts(s.const.dims) && isNums(s.const.values) && (s.const.dtype === 'float32' || s.const.dtype === 'int64'));
     if (!good) return { ok: false, param: 'inputs', problem: `has a slot that is neither "in", a weight nor a constant: ${JSON.stringify(s)}` };
@@ -120,10 +123,11 @@ function outputTypes(opType: string, parsed: Parsed, arriving: readonly TensorTy
   if (edges !== arriving.length)
     return { ok: false, result: fail('BAD_PARAM', { param: 'inputs', problem: `names ${edges} connected input${edges === 1 ? '' : 's'}, but ${arriving.length} ${arriving.length === 1 ? 'is' : 'are'} connected` }) };
   let e = 0;
-  const slotTypes: TensorType[] = parsed.slots.map((s) => {
-    if (s === 'in') return arriving[e++]!;
-    if ('weight' in s) return { shape: s.shape, dtype: s.dtype };
-    return { shape: s.const.dims, dtype: s.const.dtype };
+  const slotTypes: TensorType[] = parsed.slots.flatMap((s): TensorType[] => {
+    if (s === null) return [];
+    if (s === 'in') return [arriving[e++]!];
+    if ('weight' in s) return [{ shape: s.shape, dtype: s.dtype }];
+    return [{ shape: s.const.dims, dtype: s.const.dtype }];
   });
   const first = slotTypes[0];
   if (first && parsed.slots[0] === 'in' && UNARY.has(opType)) return { ok: true, types: [first] };
@@ -170,7 +174,7 @@ export const OnnxOp = defineLayer({
     const out: Record<string, WeightSpec> = {};
     if (!parsed.ok) return out;
     for (const s of parsed.value.slots)
-      if (s !== 'in' && 'weight' in s) out[s.weight] = { shape: s.shape, init: { constant: 0 }, trainable: false, dtype: s.dtype };
+      if (s !== 'in' && s !== null && 'weight' in s) out[s.weight] = { shape: s.shape, init: { constant: 0 }, trainable: false, dtype: s.dtype };
     return out;
   },
   lower: ({ ir, params: q, xs, w, out }) => {
@@ -178,15 +182,22 @@ export const OnnxOp = defineLayer({
     if (!parsed.ok) throw new Error(`OnnxOp: ${parsed.param} ${parsed.problem}`);
     const edges = xs.in ?? [];
     let e = 0;
-    const inputs: V[] = parsed.value.slots.map((s) => {
-      if (s === 'in') return edges[e++]!;
-      if ('weight' in s) return w[s.weight]!;
-      return ir.tensor(s.const.dims, s.const.values, s.const.dtype);
+    const inputs: V[] = [];
+    const slots = parsed.value.slots.map((s) => {
+      if (s === null) return -1;
+      inputs.push(s === 'in' ? edges[e++]! : 'weight' in s ? w[s.weight]! : ir.tensor(s.const.dims, s.const.values, s.const.dtype));
+      return inputs.length - 1;
     });
     const types = outputTypes(q.op_type, parsed.value, edges.map((v) => v.type));
     if (!types.ok) throw new Error(`OnnxOp ${q.op_type}: its types cannot be inferred`);
     const outputs = types.types.map((t, k) => ({ shape: out[ONNX_OP_OUTPUTS[k]!] ?? t.shape, dtype: t.dtype }));
-    const vs = ir.opN('OnnxOp', inputs, { op_type: q.op_type, domain: q.domain, attributes: parsed.value.attributes, outputs });
+    const vs = ir.opN('OnnxOp', inputs, {
+      op_type: q.op_type,
+      domain: q.domain,
+      attributes: parsed.value.attributes,
+      outputs,
+      ...(slots.includes(-1) ? { slots } : {}),
+    });
     return Object.fromEntries(vs.map((v, k) => [ONNX_OP_OUTPUTS[k]!, v]));
   },
 });

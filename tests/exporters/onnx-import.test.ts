@@ -52,6 +52,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     'Input', 'Conv1d', 'LeakyReLU', 'MaxPool1d', 'Reshape', 'ConvTranspose2d', 'ELU', 'AdaptiveAvgPool2d', 'Flatten', 'Permute', 'Reshape',
     'OnnxOp', 'Linear', 'Add', 'Sigmoid', 'Multiply', 'Concat', 'BatchNorm1d', 'Linear', 'Sum', 'OnnxOp', 'LogSoftmax',
   ],
+  upsample: ['Input', 'Conv2d', 'OnnxOp', 'Flatten', 'Linear'],
   generic: ['Input', 'Linear', 'OnnxOp', 'OnnxOp', 'OnnxOp'],
 };
 
@@ -127,6 +128,15 @@ describe('importing models exported by PyTorch', () => {
       expect(b.attributes ?? {}).toEqual(a.attributes ?? {});
       expect(b.inputs.length).toBe(a.inputs.length);
     }
+    // An empty optional input in the middle stays empty: Resize(x, '', scales).
+    const up = manifest.find((m) => m.name === 'upsample' && m.opset === 13)!;
+    const upDoc = importOnnx(readFileSync(join(dir, up.file)));
+    const upOut = exportGraph(upDoc.doc, { weights: upDoc.weights });
+    if (!upOut.ok) throw new Error('export failed');
+    const resize = decodeModel(upOut.onnx).graph.nodes.find((n) => n.opType === 'Resize')!;
+    expect(resize.inputs.length).toBe(3);
+    expect(resize.inputs[1]).toBe('');
+    expect(resize.attributes).toEqual(decodeModel(readFileSync(join(dir, up.file))).graph.nodes.find((n) => n.opType === 'Resize')!.attributes);
     const mul = r.doc.nodes.find((n) => n.kind === 'OnnxOp' && n.params.op_type === 'Mul')!;
     expect(JSON.parse(mul.params.inputs as string)).toEqual(['in', { const: { dtype: 'float32', dims: [], values: [2] } }]);
   });

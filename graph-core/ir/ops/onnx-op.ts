@@ -22,6 +22,8 @@ export interface OnnxOpAttrs {
   readonly domain: string;
   readonly attributes: Readonly<Record<string, OnnxOpAttr>>;
   readonly outputs: readonly TensorType[];
+  /** The ONNX input slots in order, as indices of the IR inputs; −1 leaves an optional input empty. */
+  readonly slots?: readonly number[];
 }
 
 const TYPED = {
@@ -56,10 +58,11 @@ export const OnnxOp = defineOp<OnnxOpAttrs>({
     if (!same || same.name === 'OnnxOp') throw new IrError(`OnnxOp: ${op_type} has no reference kernel in Layerloom; run the model with onnxruntime`);
     return (same.evaluate as (i: readonly Tensor[], a: unknown) => readonly Tensor[])(inputs, {});
   },
-  toOnnx: ({ op_type, domain, attributes }) => {
+  toOnnx: ({ op_type, domain, attributes, slots }) => {
     const entries = Object.entries(attributes);
     return {
       opType: op_type,
+      ...(slots ? { inputs: slots } : {}),
       ...(domain ? { domain } : {}),
       ...(entries.length ? { attributes: Object.fromEntries(entries.map(([k, v]) => [k, toWriterAttr(v)])) } : {}),
     };

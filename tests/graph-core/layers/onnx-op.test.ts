@@ -34,6 +34,12 @@ layerCases('OnnxOp', [
     bufferCount: 12,
     weights: { c0: [6, 2] },
   },
+  {
+    name: 'an empty optional input (null) is skipped by the shape rules',
+    params: { op_type: 'Resize', inputs: j(['in', null, { const: { dtype: 'float32', dims: [4], values: [1, 1, 2, 2] } }]), outputs: j([{ shape: ['N', 3, 8, 8], dtype: 'float32' }]) },
+    inputs: { in: ['N', 3, 4, 4] },
+    outputs: { out: ['N', 3, 8, 8] },
+  },
   { name: 'no shape rule and no stored types', params: { op_type: 'TopK' }, inputs: { in: ['N', 6] }, errors: ['BAD_PARAM'] },
   { name: 'attributes that are not JSON', params: { attributes: '{axis: 1' }, inputs: { in: ['N', 6] }, errors: ['BAD_PARAM'] },
   { name: 'more connections than "in" slots', inputs: { in: [['N', 2], ['N', 2]] }, errors: ['BAD_PARAM'] },
