@@ -61,6 +61,7 @@ export interface ImportResult {
  * int32, so their int32 constants are kept as int64, which computes the same.
  */
 const INT32_AS_INT64 = new Set(['CumSum', 'OneHot', 'Slice', 'Gather', 'GatherElements', 'GatherND', 'ScatterElements', 'ScatterND']);
+const INT32_MAX = 2 ** 31 - 1;
 /** Inline constants up to this many elements stay in the document; larger ones go to the weights file. */
 const INLINE_LIMIT = 64;
 const KNOWN_DOMAINS = new Set(['', 'ai.onnx']);
@@ -524,11 +525,22 @@ function genericNode(n: OnnxNode, id: string, types: readonly TensorType[], view
     const widened = c.dtype === 'int32' && INT32_AS_INT64.has(n.opType);
     const dtype = c.dtype === 'float32' ? 'float32' : c.dtype === 'int64' || widened ? 'int64' : undefined;
     if (!dtype) throw new OnnxImportError(`${what} takes a constant of element type ${c.dtype}; Layerloom keeps float32 and int64 constants`);
-    if (c.values.length <= INLINE_LIMIT) slots.push({ const: { dtype, dims: c.dims, values: c.values } });
+    let values = c.values as number[];
+    if (dtype === 'int64' && values.some((x) => x > INT32_MAX || x < -INT32_MAX - 1)) {
+      // Layerloom holds integer constants as int32. Slice's starts and ends are clamped to the dimension anyway,
+      // so PyTorch's INT64_MAX ("to the end") keeps its meaning as INT32_MAX; elsewhere such a value cannot be kept.
+      const slot = n.inputs.indexOf(v);
+      if (n.opType !== 'Slice' || (slot !== 1 && slot !== 2))
+        throw new OnnxImportError(`${what} takes an int64 constant outside the int32 range, which Layerloom cannot keep`);
+      values = values.map((x) => Math.max(-INT32_MAX - 1, Math.min(INT32_MAX, x)));
+    }
+    if (values.length <= INLINE_LIMIT) slots.push({ const: { dtype, dims: c.dims, values } });
+    else if (dtype === 'int64' && values.some((x) => Math.abs(x) > 2 ** 24))
+      throw new OnnxImportError(`${what} takes a large int64 constant with values beyond 2^24, which Layerloom cannot keep exactly`);
     else {
       const name = `c${w++}`;
       slots.push({ weight: name, shape: c.dims, dtype });
-      weights.set(`${id}.${name}`, Float32Array.from(c.values as number[]));
+      weights.set(`${id}.${name}`, Float32Array.from(values));
     }
   }
   const used = types.map((t, k) => (n.outputs[k] ? t : undefined));

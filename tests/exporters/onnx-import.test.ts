@@ -53,6 +53,8 @@ const EXPECTED: Record<string, readonly string[]> = {
     'OnnxOp', 'Linear', 'Add', 'Sigmoid', 'Multiply', 'Concat', 'BatchNorm1d', 'Linear', 'Sum', 'OnnxOp', 'LogSoftmax',
   ],
   upsample: ['Input', 'Conv2d', 'OnnxOp', 'Flatten', 'Linear'],
+  // Slice to INT64_MAX ("to the end"): kept, with the end clamped to the int32 range that means the same.
+  slice: ['Input', 'OnnxOp', 'OnnxOp'],
   generic: ['Input', 'Linear', 'OnnxOp', 'OnnxOp', 'OnnxOp'],
 };
 
