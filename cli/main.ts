@@ -5,6 +5,7 @@ import { exportCommand, exportHelp } from './commands/export';
 import { importCommand, importHelp } from './commands/import';
 import { runCommand, runHelp } from './commands/run';
 import { sampleCommand, sampleHelp } from './commands/sample';
+import { decodeCommand, decodeHelp } from './commands/decode';
 import { newCommand, newHelp } from './commands/new';
 import { summaryCommand, summaryHelp } from './commands/summary';
 import { templatesCommand, templatesHelp } from './commands/templates';
@@ -22,6 +23,7 @@ Commands:
   run <model.onnx | graph.json> --input X  run a model on an input and print its outputs
   train <graph.json> --dataset NAME|PATH   train on onnxruntime, with progress, metrics and checkpoints
   sample <graph.json> --weights W          draw samples from a trained diffusion graph (--out samples.npz)
+  decode <graph.json> --weights W          translate with a trained seq2seq graph, greedy or --beam K
   data list [--json]                       the built-in datasets: shapes, sizes, lectures
   data preview <name | file>               shapes, class balance and a few samples of a dataset
   templates [--json]                       the lecture templates: graph, data, settings, expected result
@@ -181,6 +183,22 @@ const COMMANDS: Record<string, CommandSpec> = {
     help: templatesHelp,
     options: common,
     run: (io, p, v) => templatesCommand(io, { positionals: p, json: Boolean(v.json) }),
+  },
+  decode: {
+    help: decodeHelp,
+    options: { ...common, weights: str, beam: str, alpha: str, 'max-len': str, count: str, 'data-seed': str, text: str },
+    run: (io, p, v) =>
+      decodeCommand(io, {
+        file: onePositional('decode', p),
+        weights: v.weights as string | undefined,
+        beam: v.beam as string | undefined,
+        alpha: v.alpha as string | undefined,
+        maxLen: v['max-len'] as string | undefined,
+        count: v.count as string | undefined,
+        dataSeed: v['data-seed'] as string | undefined,
+        text: v.text as string | undefined,
+        json: Boolean(v.json),
+      }),
   },
   sample: {
     help: sampleHelp,

@@ -50,6 +50,29 @@ export interface Hypothesis {
   readonly finished: boolean;
 }
 
+/**
+ * The source and the teacher-forced prefix Inputs of a seq2seq graph: its two token Inputs, the prefix being
+ * the one named tgt_in (or whose name starts with tgt or dec), else the one whose length matches the logits'
+ * positions.
+ */
+export function findDecodeInputs(shaped: ShapedGraph): { source: string; prefix: string } {
+  const inputs = shaped.order.filter((id) => shaped.nodes.get(id)?.kind === 'Input');
+  const tokens = inputs.filter((id) => shaped.info.get(id)?.outputs.out?.dtype === 'int64');
+  if (inputs.length !== 2 || tokens.length !== 2)
+    throw new DecodeError(`decoding needs a graph with two token Inputs, the source and the teacher-forced target; this one has ${inputs.length ? inputs.join(', ') : 'none'}`);
+  const named = tokens.find((id) => id === 'tgt_in') ?? tokens.find((id) => /^(tgt|dec)/i.test(id));
+  let prefix = named;
+  if (!prefix) {
+    const ends = shaped.order.filter((id) => !shaped.edges.some((e) => e.from.node === id && !shaped.nodes.get(e.to.node)?.kind.endsWith('Loss')));
+    const positions = ends.map((id) => Object.values(shaped.info.get(id)?.outputs ?? {})[0]?.shape[1]).find((d) => typeof d === 'number');
+    const len = (id: string) => shaped.info.get(id)?.outputs.out?.shape[1];
+    const matching = tokens.filter((id) => len(id) === positions);
+    if (matching.length === 1) prefix = matching[0];
+  }
+  if (!prefix) throw new DecodeError(`cannot tell which of ${tokens.join(' and ')} takes the target prefix: name it tgt_in`);
+  return { source: tokens.find((id) => id !== prefix)!, prefix };
+}
+
 /** A compiled seq2seq model ready for decoding: one onnxruntime session of the eval program. */
 export class Seq2SeqDecoder {
   private constructor(

@@ -16,7 +16,9 @@ import { getBuiltin } from '../../runtime/data/registry';
 import type { Dataset } from '../../runtime/data/dataset';
 import { nodeBackend } from '../../runtime/train/backend-node';
 import { Trainer } from '../../runtime/train/trainer';
-import { DecodeError, Seq2SeqDecoder, type Hypothesis } from '../../runtime/infer/decode';
+import { DecodeError, findDecodeInputs, Seq2SeqDecoder, type Hypothesis } from '../../runtime/infer/decode';
+import { main } from '../../cli/main';
+import type { CliIO } from '../../cli/io';
 import { runSystemPython } from '../helpers/onnx-checker';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -133,5 +135,67 @@ print(json.dumps(out))
     await expect(decoder.beam(sources.subarray(0, SRC), 0)).rejects.toThrow(/beam width must be a whole number of at least 1/);
     await expect(decoder.greedy(sources.subarray(0, 5))).rejects.toThrow(/rows of 11/);
     await decoder.release();
+  });
+});
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIO = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    readText: async (p) => (await import('node:fs/promises')).readFile(p, 'utf8'),
+    isTTY: false,
+  };
+  return { code: await main(argv, io), out, err };
+}
+
+describe('layerloom decode', () => {
+  it('finds the source and the prefix inputs; decodes fresh sentences with exact match, greedy and beam, and a given sentence', { timeout: 300_000 }, async () => {
+    expect(findDecodeInputs(shaped)).toEqual({ source: 'src', prefix: 'tgt_in' });
+    const dir = mkdtempSync(join(tmpdir(), 'layerloom-decode-cli-'));
+    const ex = exportGraph(doc, { seed: 0, weights });
+    if (!ex.ok) throw new Error('export failed');
+    const w = join(dir, 'weights.safetensors');
+    writeFileSync(w, ex.safetensors);
+    const graph = join(root, 'templates/transformer-translator/graph.json');
+    const greedy = await cli('decode', graph, '--weights', w, '--count', '40', '--json');
+    expect(greedy.err).toBe('');
+    expect(greedy.code).toBe(0);
+    const lines = greedy.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(41);
+    const summary = lines.at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', mode: 'greedy', count: 40 });
+    expect(summary.exact_match).toBe(lines.slice(0, 40).filter((l) => l.exact).length / 40);
+    expect(summary.exact_match as number).toBeGreaterThan(0.7);
+    // The same sentences through the decoder directly: the CLI reports what Seq2SeqDecoder decodes.
+    const fresh = await getBuiltin('translation')!.load({ seed: 1, size: 40 });
+    const decoder = await Seq2SeqDecoder.create(shaped, weights, backend, spec);
+    const direct = await decoder.greedy(fresh.arrays.src as Int32Array);
+    await decoder.release();
+    const vocab = fresh.info.vocab!;
+    expect(lines.slice(0, 40).map((l) => l.output)).toEqual(direct.map((h) => h.tokens.map((t) => vocab[t]).join(' ')));
+
+    const beam = await cli('decode', graph, '--weights', w, '--count', '40', '--beam', '3');
+    expect(beam.out.trim().split('\n').at(-1)).toMatch(/^exact match with beam 3 decoding: \d+\/40 \(\d+\.\d%\) on fresh 'translation' sentences \(data seed 1\)$/);
+    const text = await cli('decode', graph, '--weights', w, '--text', 'the red car sees a dog', '--json');
+    const one = JSON.parse(text.out) as { output: string; source: string };
+    expect(one.source).toBe('the red car sees a dog');
+    expect(one.output.split(' ').length).toBeGreaterThan(3);
+  });
+
+  it('refuses in one line: unknown words, a graph that is not seq2seq, a missing weights file, a bad beam width', async () => {
+    const graph = join(root, 'templates/transformer-translator/graph.json');
+    const dir = mkdtempSync(join(tmpdir(), 'layerloom-decode-cli-'));
+    const ex = exportGraph(doc, { seed: 0, weights });
+    if (!ex.ok) throw new Error('export failed');
+    const w = join(dir, 'weights.safetensors');
+    writeFileSync(w, ex.safetensors);
+    expect((await cli('decode', graph, '--weights', w, '--text', 'the purple car')).err.trim()).toBe("layerloom: not in the vocabulary of 'translation': purple");
+    expect((await cli('decode', graph, '--weights', join(dir, 'none'))).err.trim()).toBe(`layerloom: cannot read the weights file ${join(dir, 'none')}`);
+    expect((await cli('decode', graph, '--weights', w, '--beam', '0')).err.trim()).toBe('layerloom: --beam must be a whole number of at least 1, not "0"');
+    const spiral = await cli('decode', join(root, 'examples/spiral-mlp.json'), '--weights', w);
+    expect(spiral.code).not.toBe(0);
+    expect(spiral.err.trim().split('\n')).toHaveLength(1);
   });
 });
