@@ -479,7 +479,10 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
       ...(held.length ? { indices: held } : {}),
     });
     const prefixed = (p: string, m: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [`${p}${k}`, v]));
-    log({ type: 'attack', attack: attackEval.kind, eps: attackEval.eps, on, samples: r.samples, clean_loss: r.clean.loss, attacked_loss: r.attacked.loss, ...prefixed('clean_', r.clean.metrics), ...prefixed('attacked_', r.attacked.metrics) });
+    const underAttack = { clean_loss: r.clean.loss, attacked_loss: r.attacked.loss, ...prefixed('clean_', r.clean.metrics), ...prefixed('attacked_', r.attacked.metrics) };
+    // A template may check a metric under attack, e.g. attacked_loss.accuracy.
+    finalMetrics = { ...finalMetrics, ...underAttack };
+    log({ type: 'attack', attack: attackEval.kind, eps: attackEval.eps, on, samples: r.samples, ...underAttack });
     if (!a.json) {
       const acc = Object.keys(r.clean.metrics).find((k) => k.endsWith('.accuracy'));
       const what = acc ? `accuracy ${(r.clean.metrics[acc]! * 100).toFixed(1)}% → ${(r.attacked.metrics[acc]! * 100).toFixed(1)}%` : `loss ${r.clean.loss.toFixed(4)} → ${r.attacked.loss.toFixed(4)}`;
