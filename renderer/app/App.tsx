@@ -15,6 +15,7 @@ import { Inspector } from '../inspector/Inspector';
 import { Palette } from '../palette/Palette';
 import { createEditor, isDirty } from '../store/editor';
 import { SummaryPanel } from '../summary/SummaryPanel';
+import { TrainingDock } from '../train/TrainingDock';
 import { actionForKey, getAction, type ActionContext } from './actions';
 import { AppContext, useApp, type AppServices } from './AppContext';
 import { ContextMenu } from './ContextMenu';
@@ -177,6 +178,7 @@ function Shell() {
             <Canvas measured={measured} />
           </div>
           {showSummary && <SummaryPanel reveal={reveal} />}
+          <TrainingDock />
         </div>
         <Inspector reveal={reveal} />
       </div>

@@ -11,7 +11,7 @@ const GROUPS: readonly (readonly ActionId[])[] = [
   ['new', 'open', 'recent', 'save', 'saveAs'],
   ['undo', 'redo'],
   ['commandPalette', 'addComment', 'autoLayout', 'fitView'],
-  ['toggleSummary', 'toggleTheme', 'help'],
+  ['toggleSummary', 'toggleTraining', 'toggleTheme', 'help'],
 ];
 
 const LABELS: Partial<Record<ActionId, string>> = {
@@ -27,6 +27,7 @@ const LABELS: Partial<Record<ActionId, string>> = {
   autoLayout: 'Layout',
   fitView: 'Fit',
   toggleSummary: 'Summary',
+  toggleTraining: 'Train',
   help: '?',
 };
 

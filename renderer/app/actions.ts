@@ -20,6 +20,7 @@ export type ActionId =
   | 'toggleSnap'
   | 'toggleMinimap'
   | 'toggleSummary'
+  | 'toggleTraining'
   | 'createBlock'
   | 'unpackBlock'
   | 'escape';
@@ -54,7 +55,7 @@ export interface Action {
 export const GRID = 20;
 const snap = (p: XY, grid: number): XY => ({ x: Math.round(p.x / grid) * grid, y: Math.round(p.y / grid) * grid });
 const gridOf = (ui: Ui) => (ui.getState().prefs.snapToGrid ? GRID : 1);
-const toggle = (ui: Ui, pref: 'snapToGrid' | 'showMinimap' | 'showSummary') => ui.setPrefs({ [pref]: !ui.getState().prefs[pref] });
+const toggle = (ui: Ui, pref: 'snapToGrid' | 'showMinimap' | 'showSummary' | 'showTraining') => ui.setPrefs({ [pref]: !ui.getState().prefs[pref] });
 
 export const ACTIONS: readonly Action[] = [
   { id: 'new', title: 'New project', group: 'File', keys: ['Mod+Alt+N'], run: ({ files }) => files.newProject() },
@@ -147,6 +148,7 @@ export const ACTIONS: readonly Action[] = [
   { id: 'toggleSnap', title: 'Snap to grid on/off', group: 'View', keys: ['Shift+G'], run: ({ ui }) => toggle(ui, 'snapToGrid') },
   { id: 'toggleMinimap', title: 'Minimap on/off', group: 'View', keys: ['Shift+M'], run: ({ ui }) => toggle(ui, 'showMinimap') },
   { id: 'toggleSummary', title: 'Model summary on/off', group: 'View', keys: ['Shift+S'], run: ({ ui }) => toggle(ui, 'showSummary') },
+  { id: 'toggleTraining', title: 'Training panel on/off', group: 'View', keys: ['Shift+R'], run: ({ ui }) => toggle(ui, 'showTraining') },
   {
     id: 'toggleTheme',
     title: 'Light/dark theme',

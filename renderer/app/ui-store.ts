@@ -15,6 +15,8 @@ export interface Prefs {
   readonly snapToGrid: boolean;
   readonly showMinimap: boolean;
   readonly showSummary: boolean;
+  /** The training panel under the canvas. */
+  readonly showTraining: boolean;
 }
 
 export type Overlay =
@@ -62,7 +64,7 @@ const TOAST_MS = 6000;
 
 function loadPrefs(): Prefs {
   const systemDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
-  const defaults: Prefs = { theme: systemDark ? 'dark' : 'light', snapToGrid: true, showMinimap: true, showSummary: true };
+  const defaults: Prefs = { theme: systemDark ? 'dark' : 'light', snapToGrid: true, showMinimap: true, showSummary: true, showTraining: false };
   try {
     const saved: unknown = JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}');
     return typeof saved === 'object' && saved !== null ? { ...defaults, ...pickPrefs(saved as Record<string, unknown>) } : defaults;
@@ -77,6 +79,7 @@ function pickPrefs(raw: Record<string, unknown>): Partial<Prefs> {
     ...(typeof raw.snapToGrid === 'boolean' ? { snapToGrid: raw.snapToGrid } : {}),
     ...(typeof raw.showMinimap === 'boolean' ? { showMinimap: raw.showMinimap } : {}),
     ...(typeof raw.showSummary === 'boolean' ? { showSummary: raw.showSummary } : {}),
+    ...(typeof raw.showTraining === 'boolean' ? { showTraining: raw.showTraining } : {}),
   };
 }
 

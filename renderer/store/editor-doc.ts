@@ -23,7 +23,9 @@ export type EditorCommand =
   /** Adds, replaces or (with `comment: undefined`) removes one comment; `index` restores its list position. */
   | { readonly type: 'setComment'; readonly id: string; readonly comment: StickyNote | undefined; readonly index?: number }
   /** Applies commands in order; graph-core's `batch` cannot hold comment edits, so the editor has its own. */
-  | { readonly type: 'sequence'; readonly commands: readonly EditorCommand[] };
+  | { readonly type: 'sequence'; readonly commands: readonly EditorCommand[] }
+  /** Replaces (or with `training: undefined` removes) the document's training section (the training panel's settings). */
+  | { readonly type: 'setTraining'; readonly training: Readonly<Record<string, unknown>> | undefined };
 
 export const DEFAULT_NOTE_SIZE = { width: 220, height: 120 } as const;
 
@@ -32,6 +34,11 @@ export function applyEditorCommand(doc: EditorDoc, cmd: EditorCommand): { doc: E
   switch (cmd.type) {
     case 'setComment':
       return setComment(doc, cmd.id, cmd.comment, cmd.index);
+    case 'setTraining': {
+      const { training: old, ...rest } = doc;
+      const next: EditorDoc = cmd.training === undefined ? rest : { ...doc, training: cmd.training };
+      return { doc: next, inverse: { type: 'setTraining', training: old } };
+    }
     case 'sequence': {
       let next = doc;
       const inverses: EditorCommand[] = [];

@@ -42,7 +42,15 @@ export interface SessionHost {
   /** The CPU backend that runs probes. */
   probeBackend(): Backend;
   post(msg: FromWorker): void;
+  /**
+   * Lets the host's event loop run (a macrotask turn), so that Pause, Stop and view requests arrive while a
+   * run is going: onnxruntime's WASM steps resolve as microtasks and would otherwise starve them.
+   */
+  yieldToEvents?(): Promise<void>;
 }
+
+/** How often a run lets the event loop in, in milliseconds: often enough to feel instant, rare enough to cost nothing. */
+const YIELD_MS = 15;
 
 /** A mistake in the model, the data or the settings: shown to the person as it is. */
 class SetupError extends Error {}
@@ -151,6 +159,7 @@ export class TrainingSession {
   private readonly probes = new Map<string, Promise<InferenceSession>>();
   private valIndices: Int32Array = new Int32Array(0);
   private lastStep = 0;
+  private lastYield = 0;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -222,6 +231,8 @@ export class TrainingSession {
         ? new GanTrainer(p.shaped, p.dataset, backend, { ...config, sampleEvery: Math.max(1, Math.round(totalSteps / 60)), sampleCount: 64 })
         : new Trainer(p.shaped, p.dataset, backend, config);
       this.trainer = trainer;
+      // Stop pressed while the data loaded: end before the first step.
+      if (this.stopping) trainer.stop();
       this.valIndices = trainer instanceof Trainer ? trainer.valIndices : new Int32Array(0);
       const cls = classifier(p.shaped);
       const info: RunInfo = {
@@ -262,6 +273,10 @@ export class TrainingSession {
 
   /** Between two steps: answer queued views, and hold here while paused (answering views as they come). */
   private async between(): Promise<void> {
+    if (this.host.yieldToEvents && performance.now() - this.lastYield >= YIELD_MS) {
+      await this.host.yieldToEvents();
+      this.lastYield = performance.now();
+    }
     await this.serveQueue();
     if (!this.paused || this.stopping) return;
     this.host.post({ type: 'paused', step: this.lastStep });

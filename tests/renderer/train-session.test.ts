@@ -144,6 +144,29 @@ describe('TrainingSession', () => {
     expect(v.kind).toBe('error');
   });
 
+  it('shows attention per head with the sample\'s tokens, and the embedding table on two principal axes', async () => {
+    const h = harness();
+    const doc = parseDocument(readFileSync(new URL('../e2e/dashboard/sentiment-attention.json', import.meta.url), 'utf8')).doc!;
+    const s: TrainSettings = { ...DEFAULT_SETTINGS, dataset: 'sentiment', epochs: 1, batchSize: 32, lr: 0.01, seed: 2 };
+    await h.session.handle({ type: 'start', doc, settings: s, data: { builtin: 'sentiment' }, backend: 'native' });
+    expect(h.messages.find((m) => m.type === 'done')).toMatchObject({ status: 'finished', steps: 100 });
+    const a = await h.view({ kind: 'attention', node: 'mha', sample: 0 });
+    if (a.kind !== 'attention') throw new Error(JSON.stringify(a));
+    expect([a.heads, a.tq, a.tk]).toEqual([2, 9, 9]);
+    expect(a.tokens).toHaveLength(9);
+    expect(a.tokens.every((t) => /^[a-z<>']+$/.test(t))).toBe(true); // words of the vocabulary, not ids
+    for (let row = 0; row < 18; row++) expect(a.data.subarray(row * 9, row * 9 + 9).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+    const e = await h.view({ kind: 'embedding', node: 'emb' });
+    if (e.kind !== 'embedding') throw new Error(JSON.stringify(e));
+    expect(e.labels).toHaveLength(57);
+    expect(e.labels[1]).toBe('i');
+    expect(e.explained[0]).toBeGreaterThanOrEqual(e.explained[1]);
+    const p = await h.view({ kind: 'predict', sample: 2 });
+    if (p.kind !== 'predict') throw new Error(JSON.stringify(p));
+    expect(p.classNames).toEqual(['negative', 'positive']);
+    expect(p.input?.tokens).toHaveLength(9);
+  });
+
   it('times a few steps for Auto', async () => {
     const h = harness();
     await h.session.handle({ type: 'time', id: 7, doc: spiral, settings, data: { builtin: 'spirals' }, backend: 'native', steps: 3 });

@@ -27,6 +27,8 @@ const repo = normalize(join(new URL('.', import.meta.url).pathname, '../../..'))
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
   '.css': 'text/css',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
@@ -45,6 +47,9 @@ function sourceKey(): string {
   const files = [
     ...listFiles(join(repo, 'renderer')),
     ...listFiles(join(repo, 'graph-core')),
+    // The training worker bundles the runtime and the exporters.
+    ...listFiles(join(repo, 'runtime')),
+    ...listFiles(join(repo, 'exporters')),
     join(repo, 'build/vite.renderer.ts'),
     join(repo, 'package-lock.json'),
   ].sort();
