@@ -309,6 +309,32 @@ const activation: Matcher = (n, c) => {
   return undefined;
 };
 
+/** GELU as PyTorch exports it below opset 20: Mul(Mul(x, Add(Erf(Div(x, √2)), 1)), 0.5). */
+const gelu: Matcher = (n, c) => {
+  if (n.opType !== 'Div' || !isEdge(c, n.inputs[0])) return;
+  const x = n.inputs[0]!;
+  const root2 = c.view.numbers(n.inputs[1]!);
+  if (root2?.length !== 1 || Math.abs(root2[0]! - Math.SQRT2) > 1e-6) return;
+  const erf = soleReader(c, n.outputs[0]!);
+  if (erf?.opType !== 'Erf') return;
+  const add = soleReader(c, erf.outputs[0]!);
+  const other = (q: OnnxNode, v: string) => (q.inputs[0] === v ? q.inputs[1] : q.inputs[0]);
+  if (add?.opType !== 'Add' || c.view.numbers(other(add, erf.outputs[0]!) ?? '')?.join() !== '1') return;
+  const mul = soleReader(c, add.outputs[0]!);
+  if (mul?.opType !== 'Mul' || other(mul, add.outputs[0]!) !== x) return;
+  const half = soleReader(c, mul.outputs[0]!);
+  if (half?.opType !== 'Mul' || c.view.numbers(other(half, mul.outputs[0]!) ?? '')?.join() !== '0.5') return;
+  return {
+    kind: 'GELU',
+    params: { approximate: 'none' },
+    inputs: [{ port: 'in', value: x }],
+    outputs: [{ port: 'out', value: half.outputs[0]! }],
+    nodes: [n, erf, add, mul, half],
+    weights: {},
+    ...(modulePath(n) ? { name: modulePath(n)! } : {}),
+  };
+};
+
 /** Add / Mul of two connected tensors of the same shape. */
 const binary: Matcher = (n, c) => {
   if ((n.opType !== 'Add' && n.opType !== 'Mul') || n.inputs.length !== 2) return;
@@ -658,6 +684,7 @@ export const MATCHERS: readonly Matcher[] = [
   transformerEncoderLayer,
   recurrent,
   decomposedLayerNorm,
+  gelu,
   gemm,
   matmulAdd,
   conv,

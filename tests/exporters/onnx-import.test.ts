@@ -41,6 +41,7 @@ beforeAll(() => {
 /** The catalogue kinds each model must become, in document order. */
 const EXPECTED: Record<string, readonly string[]> = {
   mlp: ['Input', 'Linear', 'ReLU', 'Linear', 'Tanh', 'Linear'],
+  gelu: ['Input', 'Linear', 'GELU', 'Linear'],
   // BatchNorm is folded into the first Conv by torch's export; the zero Pad before AveragePool is dropped.
   cnn: ['Input', 'Conv2d', 'ReLU', 'MaxPool2d', 'Conv2d', 'ReLU', 'AvgPool2d', 'Flatten', 'Linear', 'ReLU', 'Linear', 'Sigmoid', 'Linear', 'Softmax'],
   lstm: ['Input', 'Embedding', 'LSTM', 'SelectIndex', 'Linear'],
@@ -176,7 +177,7 @@ function withLoss(doc: GraphDoc): GraphDoc {
 }
 
 describe('fine-tuning an imported model', () => {
-  for (const [name, classes] of [['mlp', 3], ['cnn', 10], ['lstm', 4], ['gru', 3], ['transformer', 3]] as const) {
+  for (const [name, classes] of [['mlp', 3], ['gelu', 3], ['cnn', 10], ['lstm', 4], ['gru', 3], ['transformer', 3]] as const) {
     it(`${name}: every node is a catalogue layer, and training from the imported weights lowers the loss`, async () => {
       const e = manifest.find((m) => m.name === name && m.opset === 17)!;
       const r = importOnnx(readFileSync(join(dir, e.file)));
