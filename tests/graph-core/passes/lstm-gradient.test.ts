@@ -69,7 +69,7 @@ const cases: Case[] = [
   { name: 'one layer, last hidden state', hidden: 5, layers: 1, bidirectional: false, bias: true, steps: 6, ports: ['last'] },
   { name: 'every output at once', hidden: 4, layers: 1, bidirectional: false, bias: true, steps: 5, ports: ['out', 'last', 'h_n', 'c_n'] },
   { name: 'only the final cell state', hidden: 3, layers: 1, bidirectional: false, bias: true, steps: 4, ports: ['c_n'] },
-  { name: '11 steps: the derivative factors in chunks of 8 and 3', hidden: 3, layers: 1, bidirectional: true, bias: true, steps: 11, ports: ['out', 'h_n'] },
+  { name: '19 steps: the derivative factors in chunks of 16 and 3', hidden: 3, layers: 1, bidirectional: true, bias: true, steps: 19, ports: ['out', 'h_n'] },
   { name: 'one time step', hidden: 4, layers: 1, bidirectional: false, bias: true, steps: 1, ports: ['out', 'c_n'] },
   { name: 'two bidirectional layers, output sequence', hidden: 3, layers: 2, bidirectional: true, bias: true, steps: 4, ports: ['out'] },
   { name: 'two layers without bias, h_n and c_n', hidden: 4, layers: 2, bidirectional: false, bias: false, steps: 3, ports: ['h_n', 'c_n'] },
