@@ -164,6 +164,10 @@ export function completeTrainStep(
   const q = cfg.optimizer.params as never;
   const total = objective.loss;
   const before = ir.build();
+  // The step's own inputs: a graph Input of the same name would be two definitions of one ONNX input.
+  const taken = before.inputs.find((i) => i.name === LR_INPUT || i.name === STEP_INPUT);
+  if (taken)
+    throw new TrainConfigError(`the train step feeds the learning rate and the step number as inputs '${LR_INPUT}' and '${STEP_INPUT}'; rename the Input '${taken.name}' to train this graph`);
   const trains = cfg.trains ?? (() => true);
   const trainable = before.params.filter((p) => p.spec.trainable !== false && trains(p.name));
   const values = trainable.map((p) => ir.value(p.value));

@@ -216,6 +216,16 @@ describe('layerloom train and sample on a diffusion graph', () => {
     const notPredictor = join(dir, 'spiral.json');
     const spiralDoc = JSON.parse(readFileSync(spiral, 'utf8')) as GraphDoc;
     writeFileSync(notPredictor, JSON.stringify({ ...spiralDoc, training: { ...spiralDoc.training, dataset: 'spirals', diffusion: {} } }));
+    // Naming the time input t collides with the train step's own step-number input: said in one line.
+    const named = join(dir, 'named-t.json');
+    const rename = (id: string) => (id === 'time' ? 't' : id);
+    writeFileSync(
+      named,
+      JSON.stringify({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, id: rename(n.id) })), edges: doc.edges.map((e) => ({ ...e, from: { ...e.from, node: rename(e.from.node) } })) }),
+    );
+    const t = await cli('train', named, '--steps', '1');
+    expect(t.code).not.toBe(0);
+    expect(t.err.trim()).toBe("layerloom: the train step feeds the learning rate and the step number as inputs 'lr' and 't'; rename the Input 't' to train this graph");
     const np = await cli('train', notPredictor, '--steps', '1');
     expect(np.code).not.toBe(0);
     expect(np.err.trim()).toMatch(/^layerloom: a diffusion graph has two Inputs/);
