@@ -6,7 +6,9 @@
  *   latency of an edit (re-inferring all shapes and repainting) from the Enter key to the painted frame.
  *
  * Targets from the issue: ≥ 50 fps, interactive within 1.5 s, an edit repainted within 50 ms. Prints
- * figures and ratios; it is a measurement, not a test.
+ * figures and ratios; it is a measurement, not a test. Pan and zoom are repeated under Chromium's tracing
+ * to print the renderer main thread's CPU time per input event (script, layerisation, paint, hit tests),
+ * which, unlike frame rates, a busy machine does not distort.
  */
 import { chromium, type Page } from 'playwright-core';
 import { buildWebApp, CHROMIUM, CHROMIUM_ARGS, serve } from '../tests/e2e/editor/harness';
@@ -65,6 +67,61 @@ const printFrames = (what: string, s: FrameStats) =>
       `  → ${(s.fps / FPS_TARGET).toFixed(2)}× the ${FPS_TARGET} fps target: ${verdict(s.fps >= FPS_TARGET)}`,
   );
 
+/** Main-thread work of the page's renderer, in CPU milliseconds per input event or edit (from a Chromium trace). */
+interface CpuStats {
+  readonly inputs: number;
+  readonly total: number;
+  readonly script: number;
+  readonly style: number;
+  readonly layout: number;
+  readonly layerize: number;
+  readonly paint: number;
+  readonly hitTest: number;
+}
+
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'];
+
+/**
+ * Repeats a gesture under Chromium's tracing and sums the renderer main thread's CPU time (not wall time,
+ * so the figures hold on a busy machine): all tasks, script, layerisation (PaintArtifactCompositor::Update),
+ * paint and hit tests, per input event the gesture sent (or per `count` when given).
+ */
+async function traceCpu(page: Page, gesture: () => Promise<void>, count?: number): Promise<CpuStats> {
+  const browser = page.context().browser()!;
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  await gesture();
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as {
+    traceEvents: { name: string; ph: string; pid: number; tid: number; tdur?: number; args?: { name?: string; data?: { type?: string } } }[];
+  };
+  const events = trace.traceEvents;
+  const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const sums = new Map<string, number>();
+  let inputs = 0;
+  for (const e of events) {
+    if (!main.has(`${e.pid}:${e.tid}`)) continue;
+    if (e.name === 'EventDispatch' && /^(mousemove|wheel)$/.test(e.args?.data?.type ?? '')) inputs++;
+    if (e.ph === 'X' && e.tdur !== undefined) sums.set(e.name, (sums.get(e.name) ?? 0) + e.tdur / 1000);
+  }
+  if (count !== undefined) inputs = count;
+  const per = (name: string) => (sums.get(name) ?? 0) / Math.max(1, inputs);
+  return {
+    inputs,
+    total: per('ThreadControllerImpl::RunTask'),
+    script: per('FunctionCall'),
+    style: per('UpdateLayoutTree'),
+    layout: per('Layout'),
+    layerize: per('PaintArtifactCompositor::Update'),
+    paint: per('Paint'),
+    hitTest: per('HitTest'),
+  };
+}
+
+const printCpu = (what: string, c: CpuStats, unit = 'input event') =>
+  console.log(
+    `  ${what.padEnd(32)} main-thread CPU per ${unit}: ${f1(c.total)} ms (script ${f1(c.script)}, style ${f1(c.style)},` +
+      ` layout ${f1(c.layout)}, layerize ${f1(c.layerize)}, paint ${f1(c.paint)}, hit test ${f1(c.hitTest)}; ${c.inputs}×)`,
+  );
+
 /** Marks the first frame after the palette and the canvas have rendered. */
 const TTI_PROBE = `(() => {
   window.__tti = {};
@@ -97,7 +154,8 @@ interface EditTiming {
 }
 
 async function main(): Promise<void> {
-  const dir = await buildWebApp();
+  // BENCH_UI_BUILD=<folder> measures an existing web build instead (to compare two source states A/B).
+  const dir = process.env.BENCH_UI_BUILD ?? (await buildWebApp());
   const { server, url } = await serve(dir);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   console.log(`Chromium ${browser.version()} headless, ${CHROMIUM_ARGS.length} flags as in the e2e tests; node ${process.version}`);
@@ -152,28 +210,27 @@ async function main(): Promise<void> {
     const canvas = (await page.getByTestId('canvas').boundingBox())!;
     const corner = { x: canvas.x + 12, y: canvas.y + 12 };
     const centre = { x: canvas.x + canvas.width / 2, y: canvas.y + canvas.height / 2 };
-    printFrames(
-      'pan (drag the canvas), 500 nodes',
-      await measureFrames(page, async () => {
-        await page.mouse.move(corner.x, corner.y);
-        await page.mouse.down();
-        for (let i = 0; i < 3; i++) {
-          await page.mouse.move(corner.x + 300, corner.y + 200, { steps: 60 });
-          await page.mouse.move(corner.x, corner.y, { steps: 60 });
-        }
-        await page.mouse.up();
-      }),
-    );
-    printFrames(
-      'zoom (mouse wheel), 500 nodes',
-      await measureFrames(page, async () => {
-        await page.mouse.move(centre.x, centre.y);
-        for (let i = 0; i < 3; i++) {
-          for (let k = 0; k < 20; k++) await page.mouse.wheel(0, -60);
-          for (let k = 0; k < 20; k++) await page.mouse.wheel(0, 60);
-        }
-      }),
-    );
+    const pan = async (rounds: number) => {
+      await page.mouse.move(corner.x, corner.y);
+      await page.mouse.down();
+      for (let i = 0; i < rounds; i++) {
+        await page.mouse.move(corner.x + 300, corner.y + 200, { steps: 60 });
+        await page.mouse.move(corner.x, corner.y, { steps: 60 });
+      }
+      await page.mouse.up();
+    };
+    const zoomInOut = async (rounds: number) => {
+      await page.mouse.move(centre.x, centre.y);
+      for (let i = 0; i < rounds; i++) {
+        for (let k = 0; k < 20; k++) await page.mouse.wheel(0, -60);
+        for (let k = 0; k < 20; k++) await page.mouse.wheel(0, 60);
+      }
+    };
+    printFrames('pan (drag the canvas), 500 nodes', await measureFrames(page, () => pan(3)));
+    printFrames('zoom (mouse wheel), 500 nodes', await measureFrames(page, () => zoomInOut(3)));
+    // The same gestures again under tracing: where the main thread's time goes, independent of machine load.
+    printCpu('pan, traced', await traceCpu(page, () => pan(1)));
+    printCpu('zoom, traced', await traceCpu(page, () => zoomInOut(1)));
 
     await page.keyboard.press('Shift+1');
     await page.waitForTimeout(400);
@@ -221,6 +278,17 @@ async function main(): Promise<void> {
     const inputSizes = ['1, 32, 32', '1, 28, 28'];
     report('edit Input shape, zoomed in (all shapes change)', await edits('n0', 'param-shape', inputSizes, 'summary-row-n499', false), '32, 32');
     report('edit Input shape, whole graph in view', await edits('n0', 'param-shape', inputSizes, 'summary-row-n499', true), '32, 32');
+    printCpu(
+      'the same edit, traced',
+      await traceCpu(
+        page,
+        async () => {
+          for (let i = 0; i < 6; i++) await page.evaluate(EDIT('param-shape', inputSizes[i % 2]!, 'summary-row-n499'));
+        },
+        6,
+      ),
+      'edit',
+    );
     // Changing one convolution changes its own and its neighbours' figures only.
     report('edit one Conv2d, zoomed in (local change)', await edits('n250', 'param-out_channels', ['9', '8'], 'summary-row-n250', false), '9, 28');
     await page.close();
