@@ -4,6 +4,7 @@
  * steps) or WASM, and probes (the teaching views) on WASM. The page sends `init` with the URL its
  * onnxruntime files are served from, then the protocol's requests.
  */
+import { env } from 'onnxruntime-web/webgpu';
 import { z } from 'zod';
 import type { Backend } from '../../runtime/train/backend';
 import { webBackend } from '../../runtime/train/backend-web';
@@ -13,6 +14,9 @@ import { TrainingSession } from './session';
 
 // The app's CSP forbids eval; graph-core's schemas must not compile validators (as in main.tsx).
 z.config({ jitless: true });
+// onnxruntime's placement notes ("some nodes were not assigned to the preferred execution providers": shape
+// ops on the CPU, by design) would reach the console as errors; only real errors should.
+env.logLevel = 'error';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker | { type: 'init'; wasmPaths: string }>) => void) | null;
@@ -26,7 +30,9 @@ const backends = new Map<string, Backend>();
 function backend(name: 'webgpu' | 'wasm'): Backend {
   let b = backends.get(name);
   if (!b) {
-    b = webBackend(name, wasmPaths !== undefined ? { wasmPaths } : {});
+    const base = webBackend(name, wasmPaths !== undefined ? { wasmPaths } : {});
+    // Native log level 3 (errors): the same placement notes come from onnxruntime's C++ side.
+    b = { ...base, sessionOptions: { ...base.sessionOptions, logSeverityLevel: 3 } };
     backends.set(name, b);
   }
   return b;
