@@ -3,9 +3,13 @@
  *
  *   y = x Wᵀ + b,   W : [out_features, in_features]
  *
+ * Initialisation (`init`): `default` is nn.Linear's own U(±1/√in) for weight and bias; `xavier` is
+ * nn.init.xavier_normal_ (std √(2/(in + out))) and `he` is nn.init.kaiming_normal_(nonlinearity='relu')
+ * (std √(2/in)), both with nn.init.zeros_ on the bias. The PyTorch export carries the initial values in its weights file.
+ *
  * PyTorch: torch.nn.Linear (in_features inferred, as nn.LazyLinear) · ONNX: Gemm / MatMul + Add · Lecture: "MLP"
  */
-import { defineLayer, fail, ok } from '../define-layer';
+import { defineLayer, fail, ok, type Init } from '../define-layer';
 import { p } from '../params';
 import { numelPerSample } from '../shape';
 import { fanInUniform } from './common/init';
@@ -25,6 +29,11 @@ export const Linear = defineLayer({
     out_features: p.int({ default: 64, min: 1, doc: 'Size of each output vector.' }),
     bias: p.bool({ default: true, doc: 'Learn an additive bias.' }),
     in_features: p.intOrNull({ default: null, min: 1, doc: 'Size of each input vector. Leave empty to infer it from the input, like nn.LazyLinear.' }),
+    init: p.enum({
+      choices: ['default', 'xavier', 'he'],
+      default: 'default',
+      doc: "Initial weights: PyTorch's default U(±1/√in); xavier = xavier_normal_ (std √(2/(in+out))); he = kaiming_normal_ for ReLU (std √(2/in)). xavier and he start the bias at 0.",
+    }),
   },
   inputs: { in: { doc: '[N, in_features] or [N, T, in_features]', rank: [2, 3], layout: '[N, features] or [N, T, features]', flattenFix: true } },
   outputs: { out: { doc: '[N, out_features] or [N, T, out_features]' } },
@@ -48,9 +57,15 @@ export const Linear = defineLayer({
   weights: ({ params: q, in: { in: x } }) => {
     const inF = x![x!.length - 1] as number;
     const bound = fanInUniform(inF);
+    const weight: Init =
+      q.init === 'xavier'
+        ? { normal: Math.sqrt(2 / (inF + q.out_features)) }
+        : q.init === 'he'
+          ? { normal: inF > 0 ? Math.sqrt(2 / inF) : 0 }
+          : { uniform: bound };
     return {
-      weight: { shape: [q.out_features, inF], init: { uniform: bound } },
-      ...(q.bias ? { bias: { shape: [q.out_features], init: { uniform: bound } } } : {}),
+      weight: { shape: [q.out_features, inF], init: weight },
+      ...(q.bias ? { bias: { shape: [q.out_features], init: q.init === 'default' ? { uniform: bound } : { constant: 0 } } } : {}),
     };
   },
   flops: ({ in: { in: x }, params: q }) => 2 * numelPerSample(x!) * q.out_features,
