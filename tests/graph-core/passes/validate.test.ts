@@ -10,7 +10,7 @@ describe('validate', () => {
     const g = validate(chain(node('x', 'Input', { shape: [4] }), node('fc', 'Linear', { out_features: 3 }), node('r', 'ReLU')));
     expect(g.diagnostics).toEqual([]);
     expect(g.order).toEqual(['x', 'fc', 'r']);
-    expect(g.nodes.get('fc')!.params).toEqual({ out_features: 3, bias: true, in_features: null });
+    expect(g.nodes.get('fc')!.params).toEqual({ out_features: 3, bias: true, in_features: null, init: 'default' });
     expect(g.edges.map((e) => [e.from.port, e.to.port])).toEqual([
       ['out', 'in'],
       ['out', 'in'],
