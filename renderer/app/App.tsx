@@ -7,6 +7,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { NodeId, XY } from '../../graph-core';
 import { Canvas } from '../canvas/Canvas';
+import { CodeDock } from '../code/CodeDock';
 import { Breadcrumbs } from '../blocks/Breadcrumbs';
 import { LibraryPanel } from '../blocks/LibraryPanel';
 import type { Measured } from '../canvas/useFlowElements';
@@ -178,6 +179,7 @@ function Shell() {
             <Canvas measured={measured} />
           </div>
           {showSummary && <SummaryPanel reveal={reveal} />}
+          <CodeDock />
           <TrainingDock />
         </div>
         <Inspector reveal={reveal} />
