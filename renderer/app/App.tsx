@@ -9,6 +9,7 @@ import type { NodeId, XY } from '../../graph-core';
 import { Canvas } from '../canvas/Canvas';
 import { CodeDock } from '../code/CodeDock';
 import { Breadcrumbs } from '../blocks/Breadcrumbs';
+import { NotesPanel } from '../gallery/NotesPanel';
 import { LibraryPanel } from '../blocks/LibraryPanel';
 import type { Measured } from '../canvas/useFlowElements';
 import type { Host } from '../host/host';
@@ -182,6 +183,7 @@ function Shell() {
           <CodeDock />
           <TrainingDock />
         </div>
+        <NotesPanel />
         <Inspector reveal={reveal} />
       </div>
       <StatusBar />

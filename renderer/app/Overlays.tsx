@@ -1,6 +1,7 @@
-/** The modal overlays: command palette, shortcuts, a file that could not be opened, recent projects. */
+/** The modal overlays: command palette, shortcuts, a file that could not be opened, recent projects, the template gallery. */
 import { memo, useCallback } from 'react';
 import type { ActionContext } from './actions';
+import { GalleryDialog } from '../gallery/GalleryDialog';
 import { CommandPalette } from './CommandPalette';
 import { HelpOverlay } from './HelpOverlay';
 import type { ProjectFiles } from './project-files';
@@ -20,6 +21,8 @@ export const Overlays = memo(function Overlays({ ctx, files }: { ctx: ActionCont
       return <CommandPalette overlay={overlay} ctx={ctx} />;
     case 'help':
       return <HelpOverlay onClose={close} />;
+    case 'gallery':
+      return <GalleryDialog onClose={close} />;
     case 'openError':
       return (
         <div className="ll-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>

@@ -8,7 +8,7 @@ import { useUiState } from './useUiState';
 import type { UiState } from './ui-store';
 
 const GROUPS: readonly (readonly ActionId[])[] = [
-  ['new', 'open', 'recent', 'save', 'saveAs'],
+  ['new', 'gallery', 'open', 'recent', 'save', 'saveAs'],
   ['undo', 'redo'],
   ['commandPalette', 'addComment', 'autoLayout', 'fitView'],
   ['toggleSummary', 'toggleTraining', 'toggleTheme', 'help'],
@@ -16,6 +16,7 @@ const GROUPS: readonly (readonly ActionId[])[] = [
 
 const LABELS: Partial<Record<ActionId, string>> = {
   new: 'New',
+  gallery: 'Templates',
   open: 'Open',
   recent: 'Recent',
   save: 'Save',

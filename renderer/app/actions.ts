@@ -14,6 +14,7 @@ import type { Ui } from './ui-store';
 export type ActionId =
   | MenuCommand
   | 'recent'
+  | 'gallery'
   | 'addComment'
   | 'findLayer'
   | 'rename'
@@ -59,6 +60,7 @@ const toggle = (ui: Ui, pref: 'snapToGrid' | 'showMinimap' | 'showSummary' | 'sh
 
 export const ACTIONS: readonly Action[] = [
   { id: 'new', title: 'New project', group: 'File', keys: ['Mod+Alt+N'], run: ({ files }) => files.newProject() },
+  { id: 'gallery', title: 'New from a lecture template', group: 'File', keys: ['Mod+Shift+N'], run: ({ ui }) => ui.open({ kind: 'gallery' }) },
   { id: 'open', title: 'Open project…', group: 'File', keys: ['Mod+O'], inTextFields: true, run: ({ files }) => void files.open() },
   {
     id: 'recent',

@@ -24,7 +24,9 @@ export type Overlay =
   /** The command palette; `at` is where a new layer goes (flow coordinates), `wireFrom` the node it connects to. */
   | { readonly kind: 'palette'; readonly at?: XY; readonly wireFrom?: NodeId }
   | { readonly kind: 'openError'; readonly title: string; readonly messages: readonly string[] }
-  | { readonly kind: 'recent' };
+  | { readonly kind: 'recent' }
+  /** The lecture template gallery. */
+  | { readonly kind: 'gallery' };
 
 export interface ContextMenuState {
   /** Screen position of the menu. */

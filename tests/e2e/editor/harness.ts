@@ -47,6 +47,8 @@ function sourceKey(): string {
   const files = [
     ...listFiles(join(repo, 'renderer')),
     ...listFiles(join(repo, 'graph-core')),
+    // The gallery bundles the lecture templates.
+    ...listFiles(join(repo, 'templates')),
     // The training worker bundles the runtime and the exporters.
     ...listFiles(join(repo, 'runtime')),
     ...listFiles(join(repo, 'exporters')),
