@@ -25,8 +25,8 @@ export type JsonEdit =
 /** The text the tab shows for `doc`: exactly the project file. */
 export const documentText = (doc: EditorDoc): string => serializeProject(doc);
 
-/** Fields the tab edits; the rest (training settings, format, version) belong to other panels or to the file. */
-const EDITABLE = new Set(['name', 'nodes', 'edges', 'blocks', 'comments']);
+/** Fields the tab edits; the rest (format, version, fields this version does not know) stay as they are. */
+const EDITABLE = new Set(['name', 'nodes', 'edges', 'blocks', 'comments', 'training']);
 
 /** JSON with object keys sorted, so that key order alone never counts as a change. */
 function canonical(value: unknown): string {
@@ -70,7 +70,7 @@ export function readJsonEdit(current: EditorDoc, text: string): JsonEdit {
     if (key === 'version' || same(record(current)[key], record(next)[key])) continue;
     const node = tree ? (findNodeAtLocation(tree, [key])?.parent ?? tree) : undefined;
     problems.push({
-      message: key === 'training' ? 'the training settings are edited in the training panel, not here' : `"${key}" cannot be changed here`,
+      message: `"${key}" cannot be changed here`,
       offset: node?.offset ?? 0,
       length: Math.max(1, node?.length ?? 1),
     });
@@ -104,7 +104,7 @@ const humanize = (code: string) => code.replace(/([a-z])([A-Z])/g, '$1 $2').toLo
 /**
  * The command that turns `from` into `to` (null when they are the same): edges that went away or changed are
  * disconnected, nodes removed, block definitions set, nodes replaced or added, edges connected at their index,
- * comments set and the model renamed, all as one `sequence` (one undo step).
+ * comments and training settings set and the model renamed, all as one `sequence` (one undo step).
  */
 export function editCommand(from: EditorDoc, to: EditorDoc): EditorCommand | null {
   const graph: Command[] = [];
@@ -141,6 +141,7 @@ export function editCommand(from: EditorDoc, to: EditorDoc): EditorCommand | nul
   if (from.name !== to.name) graph.push({ type: 'rename', name: to.name });
 
   const steps: EditorCommand[] = [...graph];
+  if (!same(from.training, to.training)) steps.push({ type: 'setTraining', training: to.training });
   const oldNotes = byId<StickyNote>(from.comments ?? []);
   const newNotes = byId<StickyNote>(to.comments ?? []);
   for (const c of from.comments ?? []) if (!newNotes.has(c.id)) steps.push({ type: 'setComment', id: c.id, comment: undefined });

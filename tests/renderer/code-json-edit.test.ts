@@ -104,7 +104,7 @@ describe('graph JSON edits', () => {
     expect(bad.slice(r.problems[0]!.offset, r.problems[0]!.offset + r.problems[0]!.length)).toBe('"left"');
   });
 
-  it('an unknown layer kind and a change of the training settings are refused with their place', () => {
+  it('an unknown layer kind and a change of an unknown top-level field are refused with their place', () => {
     const kind = lenet.nodes[1]!.kind;
     const typo = text.replace(`"kind": "${kind}"`, `"kind": "${kind}x"`);
     const r = readJsonEdit(lenet, typo);
@@ -112,8 +112,22 @@ describe('graph JSON edits', () => {
     if (!r.ok) expect(typo.slice(r.problems[0]!.offset, r.problems[0]!.offset + r.problems[0]!.length)).toBe(`"${kind}x"`);
 
     const raw = JSON.parse(text) as Record<string, unknown>;
-    const training = readJsonEdit(lenet, JSON.stringify({ ...raw, training: { ...(raw.training as object), epochs: 99 } }));
-    expect(training).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('training panel') as unknown }] });
+    const extra = JSON.stringify({ ...raw, app: { zoom: 2 } });
+    const r2 = readJsonEdit(lenet, extra);
+    expect(r2).toMatchObject({ ok: false, problems: [{ message: '"app" cannot be changed here' }] });
+    if (!r2.ok) expect(extra.slice(r2.problems[0]!.offset, r2.problems[0]!.offset + r2.problems[0]!.length)).toBe('"app":{"zoom":2}');
+  });
+
+  it('training settings are edited too, and removing them is undone exactly', () => {
+    const spiral = example('spiral-mlp.json');
+    const raw = JSON.parse(documentText(spiral)) as Record<string, unknown>;
+    expect(raw.training).toBeDefined();
+    const after = roundTrip(spiral, JSON.stringify({ ...raw, training: { ...(raw.training as object), epochs: 99 } }));
+    expect((after.training as { epochs: number }).epochs).toBe(99);
+    const { training: _gone, ...rest } = raw;
+    expect(roundTrip(spiral, JSON.stringify(rest)).training).toBeUndefined();
+    // Added to a model that had none.
+    expect(roundTrip(lenet, JSON.stringify({ ...(JSON.parse(text) as object), training: { epochs: 3 } })).training).toEqual({ epochs: 3 });
   });
 
   it('editCommand is null for the same document, whatever the key order', () => {
