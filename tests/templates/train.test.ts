@@ -104,6 +104,26 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
     expect(covered).toBeGreaterThanOrEqual(FULL ? 7 : 6);
     expect(near).toBeGreaterThan(FULL ? 0.75 : 0.4);
   },
+  // G4: the first step's per-layer gradient norms shrink layer by layer through the sigmoids (fc1 about 1e-8 of
+  // the head), and the same network with ReLU and He initialisation (relu-he.json, beside the template) learns.
+  'vanishing-gradients': async () => {
+    const firstStep = async (graph: string) => {
+      const r = await cli('train', graph, '--json', '--grad-norms', '--steps', '1');
+      expect(r.err).toBe('');
+      const step = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).find((e) => e.type === 'step')!;
+      return ['fc1', 'fc2', 'fc3', 'fc4', 'fc5', 'fc6', 'fc7', 'fc8', 'head'].map((n) => step[`gradnorm:${n}`] as number);
+    };
+    const sigmoid = await firstStep('templates/vanishing-gradients/graph.json');
+    for (let l = 1; l < sigmoid.length; l++) expect(sigmoid[l]!, `layer ${l + 1} vs layer ${l}`).toBeGreaterThan(3 * sigmoid[l - 1]!);
+    expect(sigmoid[0]! / sigmoid.at(-1)!).toBeLessThan(1e-5);
+    const relu = await firstStep('templates/vanishing-gradients/relu-he.json');
+    expect(relu[0]! / relu.at(-1)!).toBeGreaterThan(0.05);
+    const r = await cli('train', 'templates/vanishing-gradients/relu-he.json', '--json', ...(FULL ? [] : ['--epochs', '150']));
+    expect(r.err).toBe('');
+    const last = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).filter((e) => e.type === 'epoch').at(-1)!;
+    expect(last['val_loss.accuracy']).toBeGreaterThan(0.95);
+    if (FULL) console.warn(`template vanishing-gradients: ReLU + He val accuracy ${(last['val_loss.accuracy'] as number).toFixed(4)}`);
+  },
   'word2vec-skipgram': async (dir) => {
     if (!FULL) return;
     const vocab = (await getBuiltin('corpus-skipgram')!.load({ seed: 0, size: 1 })).info.vocab!;
