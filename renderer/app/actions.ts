@@ -60,7 +60,7 @@ const toggle = (ui: Ui, pref: 'snapToGrid' | 'showMinimap' | 'showSummary' | 'sh
 
 export const ACTIONS: readonly Action[] = [
   { id: 'new', title: 'New project', group: 'File', keys: ['Mod+Alt+N'], run: ({ files }) => files.newProject() },
-  { id: 'gallery', title: 'New from a lecture template', group: 'File', keys: ['Mod+Shift+N'], run: ({ ui }) => ui.open({ kind: 'gallery' }) },
+  { id: 'gallery', title: 'New from a lecture template', group: 'File', keys: ['Shift+N'], run: ({ ui }) => ui.open({ kind: 'gallery' }) },
   { id: 'open', title: 'Open project…', group: 'File', keys: ['Mod+O'], inTextFields: true, run: ({ files }) => void files.open() },
   {
     id: 'recent',

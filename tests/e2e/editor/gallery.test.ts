@@ -2,7 +2,8 @@
  * The lecture template gallery in Chromium: a person opens the gallery from the toolbar, narrows the cards
  * by topic and by search, opens the XOR template as a new untitled project, reads its notes (formulas
  * typeset by KaTeX) beside the canvas, switches to presenter mode (large type, no editing panels) and
- * trains the model with one click, the decision-boundary view open. Opening another project closes the notes.
+ * trains the model with one click, the decision-boundary view open. Opening another project closes the notes;
+ * Shift+N opens the gallery from the keyboard and Escape closes it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +92,14 @@ describe('template gallery in Chromium', () => {
     await expect.poll(() => page.getByTestId('notes-panel').count()).toBe(0);
     expect(await page.evaluate('document.documentElement.dataset.presenter ?? null')).toBeNull();
     expect(await page.getByTestId('palette').isVisible()).toBe(true);
+
+    // The keyboard opens the gallery too; Escape closes it and leaves the project alone.
+    await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Shift+N');
+    await page.getByTestId('gallery').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('gallery').count()).toBe(0);
+    expect(await page.getByTestId('notes-panel').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });
