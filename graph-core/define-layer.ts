@@ -106,7 +106,8 @@ export type FeedSpec =
 
 /** Initialisation, as data. Uniform bounds and normal deviations are computed by the layer from its fan-in. */
 export type Init =
-  | { readonly uniform: number }
+  /** U(±uniform); `add` then adds `value` to the elements [from, to) (an LSTM's forget-gate bias slice). */
+  | { readonly uniform: number; readonly add?: { readonly from: number; readonly to: number; readonly value: number } }
   | { readonly normal: number }
   | { readonly constant: number }
   | { readonly custom: string };

@@ -12,9 +12,13 @@
  * FLOPs per time step, layer and direction: 2·4H·(in + H) + 2·4H (biases) + 9H (4 gate activations,
  * 3 for c_t, 2 for h_t); see common/recurrent.ts.
  *
+ * forget_bias b_f adds b_f to the forget-gate rows [H, 2H) of every bias_ih at initialisation (after torch's
+ * U(±1/√H)), the usual trick for long sequences: σ(b_f) ≈ 0.73 for b_f = 1, so the cell starts by keeping c.
+ *
  * PyTorch: torch.nn.LSTM(batch_first=True, input_size inferred) · ONNX: LSTM · Lecture: "Recurrent networks (LSTM)"
  */
 import { defineLayer } from '../define-layer';
+import { p } from '../params';
 import { lowerRecurrent, recurrentFlops, recurrentInputs, recurrentOutputPorts, recurrentParams, recurrentShapes, recurrentTorch, recurrentWeights } from './common/recurrent';
 
 const GATES = 4;
@@ -35,12 +39,28 @@ export const LSTM = defineLayer({
     onnx: 'LSTM',
     lecture: 'Recurrent networks (LSTM)',
   },
-  params: { ...recurrentParams },
+  params: {
+    ...recurrentParams,
+    forget_bias: p.float({
+      default: 0,
+      doc: "Added to the forget-gate slice of every bias_ih at initialisation, so the cell starts by keeping its memory (1 is the usual choice for long sequences; 0 keeps PyTorch's default init).",
+    }),
+  },
   inputs: recurrentInputs,
   outputs: recurrentOutputPorts(true),
   inferShape: ({ params: q, in: { in: x } }) => recurrentShapes(x!, q, true),
-  weights: ({ params: q, in: { in: x } }) => recurrentWeights(x!, q, GATES),
+  weights: ({ params: q, in: { in: x } }) => {
+    const weights = recurrentWeights(x!, q, GATES);
+    if (q.forget_bias === 0) return weights;
+    // Gate order i, f, g, o: the forget gate is rows [H, 2H) of bias_ih (b_hh keeps torch's plain init).
+    const h = q.hidden_size;
+    return Object.fromEntries(
+      Object.entries(weights).map(([name, w]) =>
+        name.startsWith('bias_ih_') && 'uniform' in w.init ? [name, { ...w, init: { uniform: w.init.uniform, add: { from: h, to: 2 * h, value: q.forget_bias } } }] : [name, w],
+      ),
+    );
+  },
   flops: ({ params: q, in: { in: x } }) => recurrentFlops(x!, q, GATES, CELL_OPS),
-  torch: ({ params: q, in: { in: x } }) => recurrentTorch('LSTM', x!, q),
+  torch: ({ params: q, in: { in: x } }) => recurrentTorch('LSTM', x!, q, { forget_bias: [q.forget_bias, 0] }),
   lower: (ctx) => lowerRecurrent(ctx, 'lstm'),
 });

@@ -15,7 +15,10 @@ export function initTensor(name: string, shape: readonly number[], init: Init, s
     return data;
   }
   const rng = new Rng(seed).fork(name);
-  if ('uniform' in init) for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-init.uniform, init.uniform);
+  if ('uniform' in init) {
+    for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-init.uniform, init.uniform);
+    if (init.add) for (let i = init.add.from; i < Math.min(init.add.to, data.length); i++) data[i]! += init.add.value;
+  }
   else if ('normal' in init) for (let i = 0; i < data.length; i++) data[i] = rng.normal() * init.normal;
   else throw new Error(`weight ${name}: custom init "${init.custom}" has no generator`);
   return data;

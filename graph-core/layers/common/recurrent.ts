@@ -408,9 +408,20 @@ const recurrentHelper = (kind: 'RNN' | 'LSTM' | 'GRU'): TorchHelper => {
     h_n${lstm ? ' and c_n are' : ' is'} [N, D * num_layers, H] (torch's h_n.transpose(0, 1)).
     """
 
-    def __init__(self, *args, **kwargs):
+${
+      lstm
+        ? `    def __init__(self, *args, forget_bias=0.0, **kwargs):
         super().__init__(*args, batch_first=True, **kwargs)
-
+        if forget_bias and self.bias:  # start the forget gate open: add forget_bias to rows [H, 2H) of b_ih
+            with torch.no_grad():
+                for name, b in self.named_parameters():
+                    if name.startswith("bias_ih_"):
+                        b[self.hidden_size:2 * self.hidden_size] += forget_bias
+`
+        : `    def __init__(self, *args, **kwargs):
+        super().__init__(*args, batch_first=True, **kwargs)
+`
+    }
     def forward(self, x):
         out, ${lstm ? '(h_n, c_n)' : 'h_n'} = super().forward(x)
         last = torch.cat([h_n[-2], h_n[-1]], 1) if self.bidirectional else h_n[-1]

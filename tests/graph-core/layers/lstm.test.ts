@@ -1,4 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { inferShapes, initWeights, type GraphDoc } from '../../../graph-core';
+import { generatePytorch } from '../../../exporters/pytorch/generate';
+import { SYSTEM_PYTHON } from '../../helpers/onnx-checker';
 import { layerCases, runCase } from '../../helpers/layer-cases';
 
 // Parameter counts: sum(p.numel() for p in torch.nn.LSTM(F, ...).parameters()), checked with PyTorch 1.13.
@@ -83,5 +90,71 @@ describe('LSTM initialisation', () => {
     const weights = g.info.get('L')!.weights;
     expect(Object.keys(weights)).toHaveLength(8);
     for (const w of Object.values(weights)) expect(w.init).toEqual({ uniform: 0.125 });
+  });
+});
+
+// forget_bias: our initial bias_ih minus forget_bias is exactly the forget_bias = 0 initialisation on the forget
+// rows [H, 2H) and unchanged elsewhere; the generated PyTorch helper (BatchFirstLSTM(…, forget_bias=1.0)) does the
+// same to nn.LSTM's own initialisation, run in torch 1.13.
+describe('LSTM forget_bias', () => {
+  const H = 16;
+  const doc = (forget_bias?: number): GraphDoc => ({
+    format: 'layerloom.graph',
+    version: 1,
+    name: 'forget bias',
+    nodes: [
+      { id: 'x', kind: 'Input', params: { shape: [5, 8] }, position: { x: 0, y: 0 } },
+      { id: 'rnn', kind: 'LSTM', params: { hidden_size: H, num_layers: 2, bidirectional: true, ...(forget_bias === undefined ? {} : { forget_bias }) }, position: { x: 0, y: 0 } },
+    ],
+    edges: [{ id: 'a', from: { node: 'x' }, to: { node: 'rnn' } }],
+  });
+
+  it('adds the value to the forget-gate rows of every bias_ih, nothing else', () => {
+    const base = initWeights(inferShapes(doc()), 0);
+    const open = initWeights(inferShapes(doc(1)), 0);
+    expect([...open.keys()]).toEqual([...base.keys()]);
+    for (const [name, b] of base) {
+      const o = open.get(name)!;
+      const forget = name.startsWith('rnn.bias_ih_');
+      for (let i = 0; i < b.length; i++) {
+        expect(o[i]! - b[i]!, `${name}[${i}]`).toBeCloseTo(forget && i >= H && i < 2 * H ? 1 : 0, 6);
+      }
+    }
+  });
+
+  it('the PyTorch export writes forget_bias and its helper opens the forget gate like ours', () => {
+    const g = doc(1);
+    const r = generatePytorch(g, inferShapes(g));
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    expect(r.files['model.py']).toContain('BatchFirstLSTM(8, 16, num_layers=2, bidirectional=True, forget_bias=1)');
+    const plain = generatePytorch(doc(), inferShapes(doc()));
+    if (!plain.ok) throw new Error(plain.problems.join('\n'));
+    expect(plain.files['model.py']).toContain('BatchFirstLSTM(8, 16, num_layers=2, bidirectional=True)');
+    const dir = mkdtempSync(join(tmpdir(), 'layerloom-lstm-'));
+    writeFileSync(join(dir, 'layers.py'), r.files['layers.py']!);
+    const py = [
+      'import json, sys, torch',
+      `sys.path.insert(0, ${JSON.stringify(dir)})`,
+      'from layers import BatchFirstLSTM',
+      'torch.manual_seed(0); a = BatchFirstLSTM(8, 16, num_layers=2, bidirectional=True)',
+      'torch.manual_seed(0); b = BatchFirstLSTM(8, 16, num_layers=2, bidirectional=True, forget_bias=1.0)',
+      'sa, sb = a.state_dict(), b.state_dict()',
+      'print(json.dumps({k: (sb[k] - sa[k]).tolist() for k in sa}))',
+    ].join('\n');
+    const run = spawnSync(SYSTEM_PYTHON, ['-c', py], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status, run.stderr).toBe(0);
+    const diff = JSON.parse(run.stdout) as Record<string, number[] | number[][]>;
+    expect(Object.keys(diff).sort()).toEqual([...initWeights(inferShapes(g), 0).keys()].map((k) => k.slice('rnn.'.length)).sort());
+    for (const [name, d] of Object.entries(diff)) {
+      const flat = (d as (number | number[])[]).flat();
+      const forget = name.startsWith('bias_ih_');
+      flat.forEach((v, i) => expect(v, `${name}[${i}]`).toBeCloseTo(forget && i >= H && i < 2 * H ? 1 : 0, 6));
+    }
+  });
+
+  it('must be a number', () => {
+    expect(runCase('LSTM', { name: 'fb', params: { forget_bias: 1 }, inputs: { in: ['N', 5, 10] } }).diagnostics).toEqual([]);
+    expect(runCase('LSTM', { name: 'fb', params: { forget_bias: 'open' }, inputs: { in: ['N', 5, 10] } }).diagnostics.map((d) => d.code)).toContain('BAD_PARAM');
   });
 });
