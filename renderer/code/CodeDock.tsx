@@ -3,9 +3,9 @@
  * stays visible; choosing one opens the panel and loads Monaco on first use (it is large, so the editor
  * starts without it).
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useApp } from '../app/AppContext';
-import { trackSavedDoc } from './saved-doc';
+import { trackSavedDoc, type SavedDoc } from './saved-doc';
 import './code.css';
 
 export type CodeTab = 'pytorch' | 'json' | 'onnx' | 'diff';
@@ -22,8 +22,14 @@ const CodeViews = lazy(() => import('./CodeViews'));
 export function CodeDock() {
   const { editor } = useApp();
   const [tab, setTab] = useState<CodeTab | null>(null);
-  const saved = useMemo(() => trackSavedDoc(editor), [editor]);
-  useEffect(() => () => saved.dispose(), [saved]);
+  // Follows the editor from the start (the diff needs the file as opened); made in an effect, so that React's
+  // development double mount disposes of the first one cleanly.
+  const [saved, setSaved] = useState<SavedDoc | null>(null);
+  useEffect(() => {
+    const tracker = trackSavedDoc(editor);
+    setSaved(tracker);
+    return () => tracker.dispose();
+  }, [editor]);
 
   return (
     <section className={`ll-code${tab ? ' ll-code--open' : ''}`} data-testid="code-dock">

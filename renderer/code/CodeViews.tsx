@@ -3,7 +3,7 @@
  * text and a diff against the saved file or a template. Each view follows the open document; only the JSON
  * view writes to it, one undo step per applied edit.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { generatePytorch } from '../../exporters/pytorch/generate';
 import { listTemplates, loadTemplate } from '../../templates';
 import { useApp } from '../app/AppContext';
@@ -89,6 +89,22 @@ function createCodeEditor(host: HTMLElement, model: monaco.editor.ITextModel, re
   return ed;
 }
 
+/** A read-only editor in `host` with its own model; null until mounted (created in the effect, so React's dev double mount is safe). */
+function useReadOnlyModel(host: RefObject<HTMLDivElement | null>, language: string): monaco.editor.ITextModel | null {
+  const [model, setModel] = useState<monaco.editor.ITextModel | null>(null);
+  useEffect(() => {
+    const m = monaco.editor.createModel('', language);
+    const ed = createCodeEditor(host.current!, m, true);
+    setModel(m);
+    return () => {
+      ed.dispose();
+      m.dispose();
+      setModel(null);
+    };
+  }, [host, language]);
+  return model;
+}
+
 /** Replaces a model's text only when it differs, keeping the reader's scroll position. */
 function setText(model: monaco.editor.ITextModel, text: string): void {
   if (model.getValue() !== text) model.setValue(text);
@@ -97,18 +113,10 @@ function setText(model: monaco.editor.ITextModel, text: string): void {
 function PytorchView() {
   const { editor } = useApp();
   const host = useRef<HTMLDivElement>(null);
-  const model = useMemo(() => monaco.editor.createModel('', 'python'), []);
+  const model = useReadOnlyModel(host, 'python');
   const [files, setFiles] = useState<Readonly<Record<string, string>> | null>(null);
   const [problems, setProblems] = useState<readonly string[]>([]);
   const [file, setFile] = useState('model.py');
-
-  useEffect(() => {
-    const ed = createCodeEditor(host.current!, model, true);
-    return () => {
-      ed.dispose();
-      model.dispose();
-    };
-  }, [model]);
 
   useDocFollower(editor, (doc) => {
     const r = generatePytorch(doc, editor.analysis().shaped);
@@ -121,7 +129,7 @@ function PytorchView() {
   const names = files ? Object.keys(files) : [];
   const shown = files?.[file] !== undefined ? file : 'model.py';
   useEffect(() => {
-    if (!files) return;
+    if (!files || !model) return;
     monaco.editor.setModelLanguage(model, shown.endsWith('.md') ? 'markdown' : 'python');
     setText(model, files[shown] ?? '');
   }, [files, shown, model]);
@@ -245,16 +253,13 @@ function JsonView() {
 function OnnxView() {
   const { editor } = useApp();
   const host = useRef<HTMLDivElement>(null);
-  const model = useMemo(() => monaco.editor.createModel('', 'onnx-text'), []);
+  const model = useReadOnlyModel(host, 'onnx-text');
+  const [text, setOnnxText] = useState('');
   const [info, setInfo] = useState<{ text: string; error: boolean }>({ text: '', error: false });
 
   useEffect(() => {
-    const ed = createCodeEditor(host.current!, model, true);
-    return () => {
-      ed.dispose();
-      model.dispose();
-    };
-  }, [model]);
+    if (model) setText(model, text);
+  }, [model, text]);
 
   useDocFollower(editor, (doc) => {
     const r = onnxTextOf(doc);
@@ -262,7 +267,7 @@ function OnnxView() {
       setInfo({ text: `Not up to date: ${r.problems[0] ?? 'the model has errors'}`, error: true });
       return;
     }
-    setText(model, r.text);
+    setOnnxText(r.text);
     const opsets = r.model.opsetImports.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
     const g = r.model.graph;
     setInfo({ text: `IR version ${r.model.irVersion} · opset ${opsets} · ${g.nodes.length} nodes · ${g.initializers.length} initializers`, error: false });
@@ -281,20 +286,20 @@ function OnnxView() {
   );
 }
 
-function DiffView({ saved }: { saved: SavedDoc }) {
+function DiffView({ saved }: { saved: SavedDoc | null }) {
   const { editor } = useApp();
   const host = useRef<HTMLDivElement>(null);
   const templates = useMemo(() => listTemplates(), []);
   const [against, setAgainst] = useState<string>('saved');
   const [stats, setStats] = useState('');
-  const diff = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
-  const models = useMemo(() => ({ original: monaco.editor.createModel('', 'json'), modified: monaco.editor.createModel('', 'json') }), []);
+  const [models, setModels] = useState<{ original: monaco.editor.ITextModel; modified: monaco.editor.ITextModel } | null>(null);
+  const [current, setCurrent] = useState<EditorDoc | null>(null);
 
   useEffect(() => {
+    const m = { original: monaco.editor.createModel('', 'json'), modified: monaco.editor.createModel('', 'json') };
     const d = monaco.editor.createDiffEditor(host.current!, { ...BASE_OPTIONS, readOnly: true, originalEditable: false, renderSideBySide: true });
-    d.setModel(models);
+    d.setModel(m);
     Object.assign(host.current!, { layerloomEditor: d });
-    diff.current = d;
     const updated = d.onDidUpdateDiff(() => {
       const changes = d.getLineChanges() ?? [];
       let added = 0;
@@ -305,17 +310,19 @@ function DiffView({ saved }: { saved: SavedDoc }) {
       }
       setStats(changes.length === 0 ? 'No differences' : `${changes.length} change${changes.length === 1 ? '' : 's'}: +${added} −${removed} lines`);
     });
+    setModels(m);
     return () => {
       updated.dispose();
       d.dispose();
-      models.original.dispose();
-      models.modified.dispose();
+      m.original.dispose();
+      m.modified.dispose();
+      setModels(null);
     };
-  }, [models]);
+  }, []);
 
   const original = useCallback((): string => {
     if (against === 'saved') {
-      const doc = saved.get();
+      const doc = saved?.get();
       return doc ? documentText(doc) : '';
     }
     const t = loadTemplate(against);
@@ -324,11 +331,15 @@ function DiffView({ saved }: { saved: SavedDoc }) {
 
   // Saving makes the current state the saved one, without changing the document: follow every editor change.
   useEffect(() => {
+    if (!models) return;
     const sync = () => setText(models.original, original());
     sync();
     return editor.subscribe(sync);
   }, [original, models, editor]);
-  useDocFollower(editor, (doc) => setText(models.modified, documentText(doc)));
+  useDocFollower(editor, setCurrent);
+  useEffect(() => {
+    if (models && current) setText(models.modified, documentText(current));
+  }, [models, current]);
 
   return (
     <>
@@ -353,7 +364,7 @@ function DiffView({ saved }: { saved: SavedDoc }) {
   );
 }
 
-export default function CodeViews({ tab, saved }: { tab: CodeTab; saved: SavedDoc }) {
+export default function CodeViews({ tab, saved }: { tab: CodeTab; saved: SavedDoc | null }) {
   useMonacoTheme();
   switch (tab) {
     case 'pytorch':
