@@ -17,6 +17,8 @@ interface PlotProps {
   readonly height?: number;
   /** Offer the log-scale toggle (losses, learning rate). */
   readonly logToggle?: boolean;
+  /** Start on the log scale (gradient norms span decades). */
+  readonly defaultLog?: boolean;
 }
 
 const key = (p: PlotData) => p.series.map((s) => `${s.label}\u0000${s.color}`).join('|');
@@ -25,11 +27,11 @@ function toAligned(p: PlotData): uPlot.AlignedData {
   return [p.x as number[], ...p.series.map((s) => s.values as (number | null)[])];
 }
 
-export const Plot = memo(function Plot({ id, build, version, height = 180, logToggle = false }: PlotProps) {
+export const Plot = memo(function Plot({ id, build, version, height = 180, logToggle = false, defaultLog = false }: PlotProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const shape = useRef('');
-  const [log, setLog] = useState(false);
+  const [log, setLog] = useState(defaultLog);
   const [stats, setStats] = useState({ points: 0, first: NaN, last: NaN });
 
   // Create (or re-create, when the series change or the scale does) and feed the chart.

@@ -16,6 +16,7 @@ import { BoundaryView } from '../views/BoundaryView';
 import { ConfusionView } from '../views/ConfusionView';
 import { EmbeddingView } from '../views/EmbeddingView';
 import { GanSamples } from '../views/GanSamples';
+import { GradNormView } from '../views/GradNormView';
 import { HistogramView } from '../views/HistogramView';
 import { Playground, type PlaygroundInput } from '../views/Playground';
 import { SampleGrid } from '../views/SampleGrid';
@@ -43,7 +44,7 @@ function fmtEta(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-type Tab = 'plots' | 'confusion' | 'samples' | 'activation' | 'attention' | 'embedding' | 'boundary' | 'weights' | 'gan' | 'playground';
+type Tab = 'plots' | 'confusion' | 'samples' | 'activation' | 'attention' | 'embedding' | 'boundary' | 'weights' | 'gradients' | 'gan' | 'playground';
 
 /** Which views fit the model (and its dataset). */
 function viewsFor(doc: GraphDoc, kinds: ReadonlyMap<string, string>): { tabs: Tab[]; attention: string[]; embedding: string[] } {
@@ -61,6 +62,7 @@ function viewsFor(doc: GraphDoc, kinds: ReadonlyMap<string, string>): { tabs: Ta
   if (embedding.length) tabs.push('embedding');
   if (classifier && twoD) tabs.push('boundary');
   tabs.push('weights');
+  if (!gan) tabs.push('gradients');
   if (gan) tabs.push('gan');
   if (classifier) tabs.push('playground');
   return { tabs, attention, embedding };
@@ -75,6 +77,7 @@ const TAB_LABELS: Record<Tab, string> = {
   embedding: 'Embeddings',
   boundary: 'Decision boundary',
   weights: 'Weights',
+  gradients: 'Gradients',
   gan: 'GAN samples',
   playground: 'Playground',
 };
@@ -352,6 +355,7 @@ export const TrainingPanel = memo(function TrainingPanel() {
               {current === 'embedding' && views.embedding.map((n) => <EmbeddingView key={n} node={n} />)}
               {current === 'boundary' && <BoundaryView />}
               {current === 'weights' && <HistogramView />}
+              {current === 'gradients' && <GradNormView />}
               {current === 'gan' && <GanSamples />}
               {current === 'playground' && <Playground input={playgroundInput} attention={views.attention} />}
             </>

@@ -10,6 +10,7 @@ import type { EpochEvent, StepEvent } from '../../runtime/train/trainer';
 import { createStore, type Store } from '../store/store';
 import { chooseBackend, shouldTimeGpu, type AdapterInfo, type BackendCandidate, type DeviceChoice } from './auto-backend';
 import type { DataSource, FromWorker, RunInfo, ToWorker, ViewRequest, ViewResult, WorkerBackend } from './protocol';
+import { appendGradNorms } from './grad-plot';
 import type { TrainSettings } from './settings';
 
 export type RunStatus = 'idle' | 'choosing' | 'starting' | 'running' | 'paused' | 'stopping' | 'finished' | 'stopped' | 'diverged' | 'error';
@@ -48,9 +49,11 @@ export interface RunSeries {
   readonly epochLoss: (number | null)[];
   readonly valLoss: (number | null)[];
   readonly valMetrics: Record<string, (number | null)[]>;
+  /** ‖∂L/∂W‖₂ of every layer with trainable weights, by node id (null where a step did not report it). */
+  readonly gradNorms: Record<string, (number | null)[]>;
 }
 
-const emptySeries = (label: string): RunSeries => ({ label, step: [], loss: [], lr: [], throughput: [], metrics: {}, epochLoss: [], valLoss: [], valMetrics: {} });
+const emptySeries = (label: string): RunSeries => ({ label, step: [], loss: [], lr: [], throughput: [], metrics: {}, epochLoss: [], valLoss: [], valMetrics: {}, gradNorms: {} });
 
 const initial: RunState = {
   status: 'idle',
@@ -140,6 +143,7 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
     s.epochLoss.push(null);
     s.valLoss.push(null);
     for (const v of Object.values(s.valMetrics)) v.push(null);
+    appendGradNorms(s.gradNorms, s.step.length, e.gradNorms);
     lastStep = e;
     schedule();
   };

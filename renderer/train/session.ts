@@ -229,7 +229,8 @@ export class TrainingSession {
       const totalSteps = stepsPerEpoch * settings.epochs;
       const trainer = gan
         ? new GanTrainer(p.shaped, p.dataset, backend, { ...config, sampleEvery: Math.max(1, Math.round(totalSteps / 60)), sampleCount: 64 })
-        : new Trainer(p.shaped, p.dataset, backend, config);
+        : // Every step also reports each layer's gradient norm (one scalar per layer) for the gradient view.
+          new Trainer(p.shaped, p.dataset, backend, { ...config, gradNorms: true });
       this.trainer = trainer;
       // Stop pressed while the data loaded: end before the first step.
       if (this.stopping) trainer.stop();

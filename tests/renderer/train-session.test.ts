@@ -80,6 +80,11 @@ describe('TrainingSession', () => {
     expect(epochs).toHaveLength(2);
     const lossFell = steps.at(-1)!.e.loss < steps[0]!.e.loss;
     expect(lossFell).toBe(true);
+    // Every step reports the gradient norm of each layer with weights, for the gradient view.
+    for (const m of steps) {
+      expect(Object.keys(m.e.gradNorms ?? {})).toEqual(['fc1', 'fc2', 'out']);
+      for (const v of Object.values(m.e.gradNorms!)) expect(v > 0 && Number.isFinite(v)).toBe(true);
+    }
 
     // After the run: the confusion matrix of the final weights has the eval graph's validation accuracy.
     const final = await h.view({ kind: 'confusion' });

@@ -169,6 +169,14 @@ for (const mode of ['webgpu', 'no-webgpu'] as const) {
       // The decision boundary of the 2-D classifier.
       await page.getByTestId('train-tab-boundary').click();
       await page.getByTestId('view-boundary').waitFor({ timeout: 60_000 });
+
+      // Gradient norm per layer: one line per layer with weights, a point on every step, log scale at first.
+      await page.getByTestId('train-tab-gradients').click();
+      await page.getByTestId('view-gradients').waitFor({ timeout: 10_000 });
+      expect(await num(page, 'view-gradients', 'data-layers')).toBe(3);
+      await expect.poll(() => num(page, 'plot-gradnorm', 'data-points')).toBe(total);
+      expect(await num(page, 'plot-gradnorm', 'data-last')).toBeGreaterThan(0);
+      expect(await page.getByTestId('plot-gradnorm-log').isChecked()).toBe(true);
       expect(problems).toEqual([]);
       await page.close();
     });
