@@ -3,7 +3,7 @@
  * own dataset, and learns with `layerloom train` on the native backend: the quick run (its "quick" settings)
  * in every test run, the full run against the template's stated threshold with `npm run test:templates`.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -123,6 +123,24 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
     const last = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).filter((e) => e.type === 'epoch').at(-1)!;
     expect(last['val_loss.accuracy']).toBeGreaterThan(0.95);
     if (FULL) console.warn(`template vanishing-gradients: ReLU + He val accuracy ${(last['val_loss.accuracy'] as number).toFixed(4)}`);
+  },
+  // G12's "what to try" at 30 steps (full run only): the LSTM with forget_bias 2 still learns the memory.
+  'long-term-memory': async (dir) => {
+    if (!FULL) return;
+    const g = loadTemplate('long-term-memory')!.graph as unknown as {
+      nodes: { id: string; params?: Record<string, unknown> }[];
+      training: { dataset_options: Record<string, unknown> };
+    };
+    g.nodes.find((n) => n.id === 'x')!.params!.shape = [30];
+    g.nodes.find((n) => n.id === 'lstm')!.params!.forget_bias = 2;
+    g.training.dataset_options.length = 30;
+    const file = join(dir, '..', 'lstm-30-steps.json');
+    writeFileSync(file, JSON.stringify(g));
+    const r = await cli('train', file, '--json');
+    expect(r.err).toBe('');
+    const last = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).filter((e) => e.type === 'epoch').at(-1)!;
+    expect(last['val_loss.accuracy']).toBeGreaterThan(0.95);
+    console.warn(`template long-term-memory at 30 steps, forget_bias 2: val accuracy ${(last['val_loss.accuracy'] as number).toFixed(4)}`);
   },
   'word2vec-skipgram': async (dir) => {
     if (!FULL) return;
