@@ -30,6 +30,7 @@ import { readWeightsFile } from './export';
 import { describeReadError, EXIT, UserError, type CliIO } from '../io';
 import { describeCheck, openGraphOrTemplate } from '../template-source';
 import { passes } from '../../templates';
+import { HeldOutError, withValidationSet } from '../../runtime/data/held-out';
 import { existsSync, statSync } from 'node:fs';
 
 export const trainHelp = `Usage: layerloom train <graph.json> [options]
@@ -297,6 +298,20 @@ function bar(e: StepEvent): string {
   return `epoch ${e.epoch} [${'█'.repeat(done)}${'·'.repeat(width - done)}] step ${e.step}/${e.totalSteps}  ${loss}${acc !== undefined ? `  acc ${(acc * 100).toFixed(1)}%` : ''}  ${Math.round(e.samplesPerSec).toLocaleString('en-US')} samples/s  ETA ${eta}`;
 }
 
+/** The training section's "validation": {"dataset": NAME, "dataset_options": {...}, "seed": S}, checked. */
+function readValidation(raw: unknown): { dataset: string; options: Record<string, unknown>; seed?: number } | undefined {
+  if (raw === undefined) return undefined;
+  const v = raw as Record<string, unknown>;
+  const opts = v?.dataset_options;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof v.dataset !== 'string' || v.dataset === '')
+    throw new UserError('the training section\'s validation must be an object naming a dataset, e.g. {"dataset": "synthdigits", "dataset_options": {"size": 1000}}');
+  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) throw new UserError('validation.dataset_options must be an object, e.g. {"size": 1000}');
+  if (v.seed !== undefined && !(typeof v.seed === 'number' && Number.isInteger(v.seed) && v.seed >= 0)) throw new UserError('validation.seed must be a whole number ≥ 0');
+  const extra = Object.keys(v).filter((k) => !['dataset', 'dataset_options', 'seed'].includes(k));
+  if (extra.length) throw new UserError(`validation has unknown key${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} (known: dataset, dataset_options, seed)`);
+  return { dataset: v.dataset, options: (opts ?? {}) as Record<string, unknown>, ...(v.seed !== undefined ? { seed: v.seed as number } : {}) };
+}
+
 export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   if (!a.file) throw new UserError('train needs a graph file, e.g. layerloom train model.json --dataset spirals');
   const source = await openGraphOrTemplate(io, a.file);
@@ -373,10 +388,24 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   // Options describe the training section's dataset; a --dataset flag naming another one leaves them out.
   const useOptions = a.dataset === undefined || a.dataset === t.dataset;
   let ds = await loadDataset(datasetSpec, seed, imports, useOptions ? ((datasetOptions ?? {}) as Record<string, unknown>) : {});
+  // A separate validation set (training.validation): appended after the training samples, which all train.
+  let heldOut: number | undefined;
+  const validation = readValidation(t.validation);
+  if (validation) {
+    if (gan || diffusion) throw new UserError('"validation" in the training section is for supervised training, not GAN or diffusion graphs');
+    const vds = await loadDataset(validation.dataset, validation.seed ?? seed + 1, imports, validation.options);
+    try {
+      ({ dataset: ds, heldOut } = withValidationSet(ds, vds));
+    } catch (e) {
+      if (e instanceof HeldOutError) throw new UserError(`validation: ${e.message}`);
+      throw e;
+    }
+  }
   // CSV features are standardised with statistics of the training rows (the same split the trainer makes).
   let normalization: { mean: number[]; std: number[] } | undefined;
   if (isCsvDataset(ds)) {
-    const split = splitIndices(ds.size, { val: valSplit, test: 0 }, seed);
+    const split =
+      heldOut !== undefined ? { train: Int32Array.from({ length: ds.size - heldOut }, (_, i) => i) } : splitIndices(ds.size, { val: valSplit, test: 0 }, seed);
     const r = standardizeCsv(ds, split.train);
     ds = r.dataset;
     normalization = { mean: Array.from(r.stats.mean), std: Array.from(r.stats.std) };
@@ -427,7 +456,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
         )
       : diffusion
         ? (diffusionTrainer = new DiffusionTrainer(shaped, ds, backend, { ...common, diffusion, ...(gradNorms ? { gradNorms } : {}) }, resume)).trainer
-        : new Trainer(shaped, ds, backend, { ...common, valSplit, ...(gradNorms ? { gradNorms } : {}), ...(adversarial ? { adversarial } : {}) }, resume);
+        : new Trainer(shaped, ds, backend, { ...common, valSplit, ...(heldOut !== undefined ? { heldOut } : {}), ...(gradNorms ? { gradNorms } : {}), ...(adversarial ? { adversarial } : {}) }, resume);
     if (gan && (adversarial || attackEval || gradNorms)) throw new UserError('--adversarial, --attack-eval and --grad-norms are for classifiers, not GAN graphs');
   } catch (e) {
     if (e instanceof TrainSetupError || e instanceof DataError || e instanceof TrainConfigError) throw new UserError(e.message);

@@ -45,6 +45,11 @@ export interface TrainConfig {
   readonly shuffle?: boolean;
   /** Fraction of the samples held out for validation (0: train on all). */
   readonly valSplit: number;
+  /**
+   * A separate validation set: the last `heldOut` samples of the dataset validate, all the others train
+   * (runtime/data/held-out.ts builds such a dataset); valSplit is then ignored.
+   */
+  readonly heldOut?: number;
   /** Report the L2 norm of every layer's weight gradients in each step event (`gradNorms`, by node id). */
   readonly gradNorms?: boolean;
   /**
@@ -114,8 +119,14 @@ export class Trainer extends RunControl {
     private readonly resumeFrom?: { readonly weights: ReadonlyMap<string, Float32Array>; readonly state?: ReadonlyMap<string, Float32Array>; readonly step?: number },
   ) {
     super();
-    const s = splitIndices(dataset.size, { val: config.valSplit, test: 0 }, config.seed);
-    this.split = { train: s.train, ...(s.val ? { val: s.val } : {}) };
+    if (config.heldOut !== undefined) {
+      const n = dataset.size - config.heldOut;
+      if (!(config.heldOut > 0 && n > 0)) throw new TrainSetupError(`a validation set of ${config.heldOut} samples leaves no training samples`);
+      this.split = { train: Int32Array.from({ length: n }, (_, i) => i), val: Int32Array.from({ length: config.heldOut }, (_, i) => n + i) };
+    } else {
+      const s = splitIndices(dataset.size, { val: config.valSplit, test: 0 }, config.seed);
+      this.split = { train: s.train, ...(s.val ? { val: s.val } : {}) };
+    }
     this.batch = Math.min(config.batchSize, this.split.train.length);
     const batch = this.batch;
     this.program = buildTrainStep(shaped, {
