@@ -17,6 +17,10 @@ import 'monaco-editor/editor/contrib/format/browser/formatActions';
 import 'monaco-editor/editor/contrib/documentSymbols/browser/documentSymbols';
 import 'monaco-editor/editor/browser/widget/diffEditor/diffEditor.contribution';
 import 'monaco-editor/editor/browser/coreCommands';
+// The JSON language features load the remaining contributions lazily; the services two of those need must be
+// registered before the first editor starts its services.
+import 'monaco-editor/editor/contrib/codelens/browser/codeLensCache';
+import 'monaco-editor/editor/common/services/treeViewsDndService';
 import 'monaco-editor/languages/definitions/python/register';
 import 'monaco-editor/languages/definitions/markdown/register';
 import * as json from 'monaco-editor/languages/features/json/register';
