@@ -67,10 +67,13 @@ export const ParamField = memo(function ParamField({ nodeId, name, spec, raw }: 
   const currentText = toText(current);
   const [text, setText] = useState(currentText);
   const [error, setError] = useState<string | null>(null);
+  // Bumped by every commit: the field then shows the document's value, also when the edit did not stay
+  // (taken back at once, e.g. by the training guard), where the value before and after are the same.
+  const [committed, setCommitted] = useState(0);
   useEffect(() => {
     setText(currentText);
     setError(null);
-  }, [currentText, nodeId]);
+  }, [currentText, nodeId, committed]);
 
   const stored = checkParam(spec, current);
   const shownError = error ?? (stored.ok ? null : stored.message);
@@ -84,6 +87,7 @@ export const ParamField = memo(function ParamField({ nodeId, name, spec, raw }: 
     }
     setError(null);
     if (!same(value, current)) editor.dispatch({ type: 'setParam', id: nodeId, name, value: value as RawParamValue });
+    setCommitted((n) => n + 1);
   };
   const reset = () => editor.dispatch({ type: 'setParam', id: nodeId, name, value: undefined });
 
@@ -118,6 +122,15 @@ export const ParamField = memo(function ParamField({ nodeId, name, spec, raw }: 
         onBlur={() => commit(parseParamText(spec, text))}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit(parseParamText(spec, text));
+          // Undo/redo in a field with nothing typed is the document's (the field then shows its value);
+          // with typed text it is the browser's, on that text.
+          const mod = e.ctrlKey || e.metaKey;
+          const key = e.key.toLowerCase();
+          if (mod && !e.altKey && text === currentText && (key === 'z' || key === 'y')) {
+            e.preventDefault();
+            if (key === 'y' || e.shiftKey) editor.redo();
+            else editor.undo();
+          }
           if (e.key === 'Escape') {
             // Reverts the field only; the selection stays.
             e.preventDefault();
