@@ -142,6 +142,23 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
     expect(last['val_loss.accuracy']).toBeGreaterThan(0.95);
     console.warn(`template long-term-memory at 30 steps, forget_bias 2: val accuracy ${(last['val_loss.accuracy'] as number).toFixed(4)}`);
   },
+  // G8: the same network without the RandomShift node stays poor on the randomly placed validation digits.
+  'data-augmentation': async (dir) => {
+    const g = loadTemplate('data-augmentation')!.graph as unknown as {
+      nodes: { id: string }[];
+      edges: { id: string; from: { node: string }; to: { node: string } }[];
+    };
+    g.nodes = g.nodes.filter((n) => n.id !== 'shift');
+    g.edges = [...g.edges.filter((e) => e.from.node !== 'shift' && e.to.node !== 'shift'), { id: 'direct', from: { node: 'img' }, to: { node: 'conv1' } }];
+    const file = join(dir, '..', 'no-augmentation.json');
+    writeFileSync(file, JSON.stringify(g));
+    const r = await cli('train', file, '--json', ...(FULL ? [] : ['--epochs', '3']));
+    expect(r.err).toBe('');
+    const last = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).filter((e) => e.type === 'epoch').at(-1)!;
+    expect(last['loss.accuracy']).toBeGreaterThan(0.9);
+    expect(last['val_loss.accuracy']).toBeLessThan(0.5);
+    if (FULL) console.warn(`template data-augmentation without RandomShift: val accuracy ${(last['val_loss.accuracy'] as number).toFixed(4)}`);
+  },
   'word2vec-skipgram': async (dir) => {
     if (!FULL) return;
     const vocab = (await getBuiltin('corpus-skipgram')!.load({ seed: 0, size: 1 })).info.vocab!;
