@@ -92,6 +92,11 @@ export interface TrainingClient {
   view(request: ViewRequest): Promise<ViewResult>;
   /** The trained weights of the last run (null while running or before any run). */
   weights(): Promise<Map<string, Float32Array> | null>;
+  /**
+   * Loads weights kept with the project (from its last run, or imported with an ONNX model) as the trained
+   * weights, without training; the views, the playground and Export trained then use them.
+   */
+  restore(doc: GraphDoc, settings: TrainSettings, data: DataSource, weights: Map<string, Float32Array>): void;
   /** Forgets the overlays (another project was opened). */
   resetRuns(): void;
   dispose(): void;
@@ -204,6 +209,14 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
           d.message = m.message ?? (m.status === 'finished' ? `Finished after ${m.steps} steps.` : `Stopped at step ${m.steps}.`);
           d.step = m.steps;
           d.version++;
+        });
+        return;
+      case 'restored':
+        state.update((d) => {
+          if (d.status !== 'idle' && d.status !== 'finished' && d.status !== 'stopped' && d.status !== 'diverged' && d.status !== 'error') return;
+          d.status = 'finished';
+          d.info = castDraft(m.info);
+          d.message = 'The trained weights kept with the project were restored.';
         });
         return;
       case 'error':
@@ -324,6 +337,10 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
       if (!worker) return null;
       const m = await ask<Extract<FromWorker, { type: 'weights' }>>((id) => ({ type: 'weights', id }));
       return m.weights;
+    },
+    restore(doc, settings, data, weights) {
+      if (active()) return;
+      ensureWorker().postMessage({ type: 'restore', doc, settings, data, weights });
     },
     resetRuns() {
       previous.length = 0;

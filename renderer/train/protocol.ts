@@ -72,7 +72,17 @@ export type ToWorker =
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
   /** Asks for the trained weights (to export them or keep them beside the project). */
-  | { readonly type: 'weights'; readonly id: number };
+  | { readonly type: 'weights'; readonly id: number }
+  /** Loads weights kept from an earlier run (or imported), without training: views, playground and export use them. */
+  | RestoreRequest;
+
+export interface RestoreRequest {
+  readonly type: 'restore';
+  readonly doc: GraphDoc;
+  readonly settings: TrainSettings;
+  readonly data: DataSource;
+  readonly weights: Map<string, Float32Array>;
+}
 
 export interface RunInfo {
   readonly backend: WorkerBackend;
@@ -155,5 +165,7 @@ export type FromWorker =
   | { readonly type: 'timed'; readonly id: number; readonly msPerStep?: number; readonly error?: string }
   | { readonly type: 'gpu'; readonly id: number; readonly available: boolean; readonly reason?: string; readonly adapter?: AdapterInfo }
   | { readonly type: 'weights'; readonly id: number; readonly weights: Map<string, Float32Array> | null }
+  /** Kept weights were loaded: the views answer from them as after a run (`totalSteps` 0: no step was taken). */
+  | { readonly type: 'restored'; readonly info: RunInfo }
   /** A run could not start or failed: one line for a person. */
   | { readonly type: 'error'; readonly message: string };

@@ -198,6 +198,8 @@ export class TrainingSession {
       case 'weights':
         this.host.post({ type: 'weights', id: msg.id, weights: this.running ? null : this.finalWeights });
         return;
+      case 'restore':
+        return this.restore(msg.doc, msg.settings, msg.data, msg.weights);
     }
   }
 
@@ -270,6 +272,52 @@ export class TrainingSession {
       // Views asked for during the last step are answered from the final weights.
       await this.serveQueue();
     }
+  }
+
+  /**
+   * Takes weights kept from an earlier run as this model's trained weights, without training. Every weight
+   * of the model must be there with its size; extra ones are ignored. A mismatch is one line for a person.
+   */
+  private async restore(doc: GraphDoc, settings: TrainSettings, data: DataSource, weights: ReadonlyMap<string, Float32Array>): Promise<void> {
+    if (this.running) {
+      this.host.post({ type: 'error', message: 'A run is in progress; stop it before loading kept weights.' });
+      return;
+    }
+    try {
+      const p = await prepare(doc, settings, data);
+      const expected = initWeights(p.shaped, settings.seed);
+      const kept = new Map<string, Float32Array>();
+      for (const [name, init] of expected) {
+        const w = weights.get(name);
+        if (!w) throw new SetupError(`The kept weights have no ${name}; the model changed since they were trained.`);
+        if (w.length !== init.length) throw new SetupError(`The kept ${name} has ${w.length} values, the model needs ${init.length}; the model changed since it was trained.`);
+        kept.set(name, w);
+      }
+      await this.releaseProbes();
+      this.prepared = p;
+      this.finalWeights = kept;
+      const gan = findGan(p.shaped);
+      this.valIndices = gan ? new Int32Array(0) : (splitIndices(p.dataset.size, { val: settings.valSplit, test: 0 }, settings.seed).val ?? new Int32Array(0));
+      const trainSamples = p.dataset.size - this.valIndices.length;
+      const batch = Math.min(settings.batchSize, trainSamples);
+      const cls = classifier(p.shaped);
+      this.host.post({
+        type: 'restored',
+        info: {
+          backend: 'wasm',
+          trainSamples,
+          valSamples: this.valIndices.length,
+          batch,
+          stepsPerEpoch: Math.max(1, Math.floor((gan ? p.dataset.size : trainSamples) / batch)),
+          totalSteps: 0,
+          ...(cls ? { classNames: this.classNames(cls.classes) } : {}),
+          gan: !!gan,
+        },
+      });
+    } catch (e) {
+      this.host.post({ type: 'error', message: oneLine(e) });
+    }
+    await this.serveQueue();
   }
 
   /** Between two steps: answer queued views, and hold here while paused (answering views as they come). */

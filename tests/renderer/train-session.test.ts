@@ -118,6 +118,46 @@ describe('TrainingSession', () => {
     expect(pred.predicted).toBe(pred.probabilities.indexOf(Math.max(...pred.probabilities)));
   });
 
+  it('restores kept weights without training: predictions and the confusion matrix equal the trained session\'s', async () => {
+    const a = harness();
+    const short = { ...settings, epochs: 1 };
+    await a.session.handle({ type: 'start', doc: spiral, settings: short, data: { builtin: 'spirals' }, backend: 'native' });
+    void a.session.handle({ type: 'weights', id: 1 });
+    const kept = (await a.until<Extract<FromWorker, { type: 'weights' }>>((m) => m.type === 'weights')).weights!;
+    expect(kept.size).toBe(6);
+
+    const b = harness();
+    await b.session.handle({ type: 'restore', doc: spiral, settings: short, data: { builtin: 'spirals' }, weights: kept });
+    const restored = b.messages.find((m): m is Extract<FromWorker, { type: 'restored' }> => m.type === 'restored');
+    expect(restored?.info).toMatchObject({ trainSamples: 2400, valSamples: 600, totalSteps: 0, gan: false });
+    expect(restored?.info.classNames).toHaveLength(3);
+    expect(b.messages.filter((m) => m.type === 'step')).toHaveLength(0);
+    for (const input of [Float32Array.of(0.1, -0.2), Float32Array.of(-0.7, 0.4)]) {
+      const pa = await a.view({ kind: 'predict', input });
+      const pb = await b.view({ kind: 'predict', input });
+      if (pa.kind !== 'predict' || pb.kind !== 'predict') throw new Error(JSON.stringify([pa, pb]));
+      expect(Array.from(pb.probabilities)).toEqual(Array.from(pa.probabilities));
+    }
+    const ca = await a.view({ kind: 'confusion' });
+    const cb = await b.view({ kind: 'confusion' });
+    if (ca.kind !== 'confusion' || cb.kind !== 'confusion') throw new Error('no confusion matrix');
+    expect(Array.from(cb.counts)).toEqual(Array.from(ca.counts));
+    // Export trained takes the restored weights.
+    void b.session.handle({ type: 'weights', id: 2 });
+    const exported = (await b.until<Extract<FromWorker, { type: 'weights' }>>((m) => m.type === 'weights')).weights!;
+    expect([...exported.keys()].sort()).toEqual([...kept.keys()].sort());
+    for (const [k, v] of kept) expect(Array.from(exported.get(k)!)).toEqual(Array.from(v));
+
+    // Weights of another model: one line, nothing loaded.
+    const c = harness();
+    const wrong = new Map(kept);
+    wrong.set('fc1.weight', new Float32Array(10));
+    await c.session.handle({ type: 'restore', doc: spiral, settings: short, data: { builtin: 'spirals' }, weights: wrong });
+    const err = c.messages.find((m): m is Extract<FromWorker, { type: 'error' }> => m.type === 'error');
+    expect(err?.message).toBe('The kept fc1.weight has 10 values, the model needs 128; the model changed since it was trained.');
+    expect(await c.view({ kind: 'confusion' })).toMatchObject({ kind: 'error' });
+  });
+
   it('computes an activation equal to the Linear layer by hand, from the trained weights', async () => {
     const h = harness();
     await h.session.handle({ type: 'start', doc: spiral, settings: { ...settings, epochs: 1 }, data: { builtin: 'spirals' }, backend: 'native' });
