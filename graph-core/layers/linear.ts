@@ -5,7 +5,7 @@
  *
  * Initialisation (`init`): `default` is nn.Linear's own U(±1/√in) for weight and bias; `xavier` is
  * nn.init.xavier_normal_ (std √(2/(in + out))) and `he` is nn.init.kaiming_normal_(nonlinearity='relu')
- * (std √(2/in)), both with nn.init.zeros_ on the bias. The PyTorch export carries the initial values in its weights file.
+ * (std √(2/in)), both with nn.init.zeros_ on the bias; the PyTorch export then writes an nn.Linear subclass that does the same.
  *
  * PyTorch: torch.nn.Linear (in_features inferred, as nn.LazyLinear) · ONNX: Gemm / MatMul + Add · Lecture: "MLP"
  */
@@ -14,6 +14,23 @@ import { p } from '../params';
 import { numelPerSample } from '../shape';
 import { fanInUniform } from './common/init';
 import { changed } from './common/torch';
+
+/** nn.Linear starting from Xavier or He weights, for the generated PyTorch code (same state_dict keys). */
+const INIT_LINEAR = {
+  name: 'InitLinear',
+  source: `class InitLinear(nn.Linear):
+    """nn.Linear whose weight starts from xavier_normal_ or kaiming_normal_ (for ReLU), with a zero bias."""
+
+    def __init__(self, in_features, out_features, bias=True, init="xavier"):
+        super().__init__(in_features, out_features, bias=bias)
+        if init == "xavier":
+            nn.init.xavier_normal_(self.weight)
+        else:
+            nn.init.kaiming_normal_(self.weight, nonlinearity="relu")
+        if self.bias is not None:
+            nn.init.zeros_(self.bias)
+`,
+};
 
 export const Linear = defineLayer({
   kind: 'Linear',
@@ -69,9 +86,13 @@ export const Linear = defineLayer({
     };
   },
   flops: ({ in: { in: x }, params: q }) => 2 * numelPerSample(x!) * q.out_features,
-  torch: ({ params: q, in: { in: x } }) => ({
-    module: { fn: 'nn.Linear', args: [x![x!.length - 1] as number, q.out_features], kwargs: changed({ bias: [q.bias, true] }) },
-  }),
+  torch: ({ params: q, in: { in: x } }) =>
+    q.init === 'default'
+      ? { module: { fn: 'nn.Linear', args: [x![x!.length - 1] as number, q.out_features], kwargs: changed({ bias: [q.bias, true] }) } }
+      : {
+          module: { fn: INIT_LINEAR.name, args: [x![x!.length - 1] as number, q.out_features], kwargs: { ...changed({ bias: [q.bias, true] }), init: q.init } },
+          helper: INIT_LINEAR,
+        },
   lower: ({ ir, x: { in: x }, w: { weight, bias } }) => {
     const y = ir.matmul(x!, ir.transpose(weight!, [1, 0]));
     return { out: bias ? ir.add(y, bias) : y };

@@ -1,5 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { inferShapes, type GraphDoc } from '../../../graph-core';
+import { generatePytorch } from '../../../exporters/pytorch/generate';
 import { initTensor } from '../../../graph-core/passes/init-weights';
 import { layerCases, runCase } from '../../helpers/layer-cases';
 
@@ -104,4 +109,38 @@ it('Linear init default / xavier / he match PyTorch (nn.Linear, xavier_normal_, 
 it('Linear init is a choice of three', () => {
   const g = runCase('Linear', { name: 'bad init', params: { init: 'orthogonal' }, inputs: { in: ['N', 20] } });
   expect(g.diagnostics.map((d) => d.code)).toContain('BAD_PARAM');
+});
+
+it('the PyTorch export of a Linear with init xavier or he starts from the same distribution in torch', () => {
+  for (const init of ['xavier', 'he'] as const) {
+    const g: GraphDoc = {
+      format: 'layerloom.graph',
+      version: 1,
+      name: 'init',
+      nodes: [
+        { id: 'x', kind: 'Input', params: { shape: [300] }, position: { x: 0, y: 0 } },
+        { id: 'fc', kind: 'Linear', params: { out_features: 200, init }, position: { x: 0, y: 0 } },
+      ],
+      edges: [{ id: 'a', from: { node: 'x' }, to: { node: 'fc' } }],
+    };
+    const r = generatePytorch(g, inferShapes(g));
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    expect(r.files['model.py']).toContain(`self.fc = InitLinear(300, 200, init="${init}")`);
+    const dir = mkdtempSync(join(tmpdir(), 'layerloom-linear-'));
+    writeFileSync(join(dir, 'layers.py'), r.files['layers.py']!);
+    const py = [
+      'import json, sys, torch',
+      `sys.path.insert(0, ${JSON.stringify(dir)})`,
+      'from layers import InitLinear',
+      `torch.manual_seed(0); m = InitLinear(300, 200, init=${JSON.stringify(init)})`,
+      'print(json.dumps({"std": m.weight.detach().double().std().item(), "bias": m.bias.detach().abs().max().item(), "keys": list(m.state_dict())}))',
+    ].join('\n');
+    const run = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status, run.stderr).toBe(0);
+    const got = JSON.parse(run.stdout) as { std: number; bias: number; keys: string[] };
+    expect(got.keys).toEqual(['weight', 'bias']);
+    expect(got.bias).toBe(0);
+    expect(Math.abs(got.std / (init === 'xavier' ? Math.sqrt(2 / 500) : Math.sqrt(2 / 300)) - 1)).toBeLessThan(0.03);
+  }
 });
