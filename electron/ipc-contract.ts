@@ -46,6 +46,8 @@ export const LIMITS = {
   /** Entries in the block library, and the longest block definition (JSON text). */
   libraryBlocks: 500,
   libraryBlockChars: 4 * 1024 * 1024,
+  /** Largest trained-weights sidecar (`<project>.weights.safetensors`) read or written, in bytes. */
+  weightsBytes: 512 * 1024 * 1024,
 } as const;
 
 const noNul = (s: string) => !s.includes('\0');
@@ -75,6 +77,9 @@ export const libraryBlockSchema = z.strictObject({
   savedAt: z.string().max(64),
   text: z.string().max(LIMITS.libraryBlockChars),
 });
+
+/** A safetensors file's bytes (the renderer decodes and checks them against the model). */
+export const weightsBytesSchema = z.instanceof(Uint8Array).refine((b) => b.length <= LIMITS.weightsBytes, 'weights file too large');
 
 /** Commands the native menus send to the renderer (the same list as `MenuCommand` in renderer/host/host.ts). */
 export const MENU_COMMANDS = [
@@ -132,6 +137,10 @@ export const invokeContract = {
   'blocks:list': { request: nothing, response: z.array(libraryBlockSchema).max(LIMITS.libraryBlocks) },
   'blocks:save': { request: z.strictObject({ block: libraryBlockSchema }), response: nothing },
   'blocks:delete': { request: z.strictObject({ id: libraryBlockSchema.shape.id }), response: nothing },
+  /** The trained weights kept beside a project (`<project>.weights.safetensors`); null when there are none. */
+  'weights:read': { request: z.strictObject({ location: locationSchema }), response: weightsBytesSchema.nullable() },
+  /** Replaces them atomically. */
+  'weights:write': { request: z.strictObject({ location: locationSchema, bytes: weightsBytesSchema }), response: nothing },
 } as const;
 
 /** Renderer → main one-way messages (ipcRenderer.send / ipcMain.on). */

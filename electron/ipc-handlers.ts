@@ -29,6 +29,7 @@ import {
   type SendPayload,
 } from './ipc-contract';
 import {
+  atomicWriteFile,
   ensureProjectExtension,
   hasProjectExtension,
   isOnnxModelPath,
@@ -36,6 +37,7 @@ import {
   readModelFile,
   readProjectFile,
   suggestedFileName,
+  weightsPathFor,
   type PathGrants,
   type RecentProjects,
   writeProjectFile,
@@ -238,6 +240,26 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     },
     'blocks:delete': async (_windowId, { id }) => {
       await library().delete(id);
+      return null;
+    },
+
+    'weights:read': async (_windowId, { location }) => {
+      if (!(await mayUse(location))) throw new IpcRefusal(`Refused to read weights for "${location.slice(0, 300)}": it is not a project opened or saved here.`);
+      const path = weightsPathFor(location);
+      let size: number;
+      try {
+        size = (await fsp.stat(path)).size;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+      if (size > LIMITS.weightsBytes) throw new ProjectFileError(`“${basename(path)}” is too large to load (${size} bytes).`, 'too-large');
+      return new Uint8Array(await fsp.readFile(path));
+    },
+
+    'weights:write': async (_windowId, { location, bytes }) => {
+      if (!(await mayUse(location))) throw new IpcRefusal(`Refused to write weights for "${location.slice(0, 300)}": it is not a project opened or saved here.`);
+      await atomicWriteFile(weightsPathFor(location), bytes);
       return null;
     },
   };

@@ -136,6 +136,13 @@ const host: Host = {
     await call('blocks:save', { block: { id: block.id, name: block.name, hash: block.hash, savedAt: block.savedAt, text: block.text } });
   },
 
+  readWeights: (location: string) => call('weights:read', { location }),
+
+  writeWeights: async (location: string, bytes: Uint8Array) => {
+    // A view on a SharedArrayBuffer is copied; the IPC clone takes either.
+    await call('weights:write', { location, bytes: bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes) });
+  },
+
   deleteBlock: async (id: string) => {
     await call('blocks:delete', { id });
   },

@@ -362,6 +362,12 @@ export async function writeProjectFile(path: string, text: string, maxBytes: num
 
 export const hasProjectExtension = (path: string): boolean => PROJECT_EXTENSIONS.includes(extname(path).toLowerCase());
 
+/** Where a project's trained weights are kept: `mnist.layerloom` → `mnist.weights.safetensors` beside it. */
+export function weightsPathFor(projectPath: string): string {
+  const base = hasProjectExtension(projectPath) ? projectPath.slice(0, -extname(projectPath).length) : projectPath;
+  return `${base}.weights.safetensors`;
+}
+
 /** A save path without any extension gets `.layerloom` (the Linux save dialog does not add one). */
 export function ensureProjectExtension(path: string): string {
   return extname(path) === '' ? `${path}${PROJECT_EXTENSION}` : path;

@@ -33,6 +33,8 @@ const RECENT_KEY = 'layerloom.recent';
 const BLOCK_LIBRARY_KEY = 'layerloom.block-library';
 const RECENT_MAX = 10;
 const RECOVERY_KEY = 'recovery';
+/** Prefix of the IndexedDB keys of the trained weights kept with each project (by its location key). */
+const WEIGHTS_KEY = 'weights:';
 /** Location prefixes: a stored file handle, or a stored copy of the text. */
 const HANDLE = 'fsa:';
 const COPY = 'copy:';
@@ -220,6 +222,10 @@ export function createBrowserHost(): Host {
     clearRecovery: () => idbDelete(RECOVERY_KEY),
 
     // The block library is one IndexedDB entry: a small list, read and written whole.
+    async readWeights(location) {
+      return (await idbGet<Uint8Array>(`${WEIGHTS_KEY}${location}`)) ?? null;
+    },
+    writeWeights: (location, bytes) => idbSet(`${WEIGHTS_KEY}${location}`, bytes),
     async listBlocks() {
       return (await idbGet<LibraryBlock[]>(BLOCK_LIBRARY_KEY)) ?? [];
     },

@@ -76,6 +76,13 @@ export interface Host {
   /** Adds an entry, or replaces the one with the same id. */
   saveBlock(block: LibraryBlock): Promise<void>;
   deleteBlock(id: string): Promise<void>;
+  /**
+   * The trained weights kept with the project at `location` (safetensors bytes), null when there are none:
+   * Electron keeps them beside the file (`<project>.weights.safetensors`), the browser in IndexedDB.
+   */
+  readWeights(location: string): Promise<Uint8Array | null>;
+  /** Replaces the weights kept with the project at `location` (atomically, on disk). */
+  writeWeights(location: string, bytes: Uint8Array): Promise<void>;
   /** Native menus and global shortcuts; returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** Files dropped on the window arrive through the DOM in both hosts; this reads one. */

@@ -2,7 +2,7 @@
  * IPC handlers of the main process: requests from the renderer are checked for sender and payload before
  * anything touches the file system, and paths are limited to what the user handed over.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -341,5 +341,35 @@ describe('one-way messages', () => {
     expect(world.handlers.send('window:set-dirty', win1, { dirty: 'yes' })).toMatch(/dirty: Invalid input: expected boolean/);
     expect(world.handlers.send('window:native-edit', win1, { command: 'reload' })).toMatch(/command: Invalid option/);
     expect(world.calls).toHaveLength(3);
+  });
+});
+
+describe('trained weights beside the project', () => {
+  it('writes <project>.weights.safetensors atomically next to an opened project and reads it back', async () => {
+    const path = join(world.docs, 'spiral.layerloom');
+    writeFileSync(path, project('spiral'));
+    world.answers.open = path;
+    await ok('project:open', null);
+    expect(await ok('weights:read', { location: path })).toBeNull();
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
+    expect(await ok('weights:write', { location: path, bytes })).toBeNull();
+    const sidecar = join(world.docs, 'spiral.weights.safetensors');
+    expect(Array.from(readFileSync(sidecar))).toEqual(Array.from(bytes));
+    expect(Array.from((await ok('weights:read', { location: path })) as Uint8Array)).toEqual(Array.from(bytes));
+    // Replaced whole, no temporary file left behind.
+    const smaller = Uint8Array.of(1, 2, 3);
+    await ok('weights:write', { location: path, bytes: smaller });
+    expect(Array.from(readFileSync(sidecar))).toEqual([1, 2, 3]);
+    expect(readdirSync(world.docs).sort()).toEqual(['spiral.layerloom', 'spiral.weights.safetensors']);
+  });
+
+  it('refuses projects not opened or saved here, and payloads that are not bytes', async () => {
+    const elsewhere = join(world.docs, 'other.json');
+    writeFileSync(elsewhere, project('other'));
+    expect(await refused('weights:write', { location: elsewhere, bytes: Uint8Array.of(1) })).toMatch(/Refused to write weights for .*other\.json/);
+    expect(await refused('weights:read', { location: elsewhere })).toMatch(/Refused to read weights/);
+    expect(existsSync(join(world.docs, 'other.weights.safetensors'))).toBe(false);
+    expect(await refused('weights:write', { location: elsewhere, bytes: [1, 2] })).toMatch(/bytes/);
+    expect(await refused('weights:write', { location: 'relative.json', bytes: Uint8Array.of(1) })).toMatch(/Refused/);
   });
 });

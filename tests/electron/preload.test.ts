@@ -141,12 +141,14 @@ describe('the preload Host', () => {
         'openRecent',
         'readDroppedFile',
         'readRecovery',
+        'readWeights',
         'recentProjects',
         'saveBlock',
         'saveProject',
         'setDirty',
         'setTitle',
         'writeRecovery',
+        'writeWeights',
       ].sort(),
     );
   });
@@ -164,6 +166,11 @@ describe('the preload Host', () => {
     expect(await p.host.readRecovery()).toBe(lenet);
     await p.host.clearRecovery();
     expect(await p.host.readRecovery()).toBeNull();
+    // Trained weights go beside the saved project, through the validated channel, and come back the same.
+    expect(await p.host.readWeights(target)).toBeNull();
+    await p.host.writeWeights(target, Uint8Array.of(9, 8, 7));
+    expect(Array.from(readFileSync(join(p.work, 'net.weights.safetensors')))).toEqual([9, 8, 7]);
+    expect(Array.from((await p.host.readWeights(target))!)).toEqual([9, 8, 7]);
   });
 
   it("rejects with main's message, without Electron's wrapper", async () => {
