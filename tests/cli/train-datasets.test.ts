@@ -228,6 +228,7 @@ const BUILTIN_CASES: Record<string, BuiltinCase> = {
     flags: ['--steps', '30', '--lr', '0.01', ...fast],
   },
   translation: { graph: seq2seqAttention(92, 11, 13), flags: ['--steps', '30', '--lr', '0.01', ...fast] },
+  'reverse-seq2seq': { graph: seq2seqAttention(13, 12, 13), flags: ['--steps', '30', '--lr', '0.01', ...fast] },
   pos: { graph: tokenLstmPerPosition(74, 8, 12), flags: ['--steps', '30', '--lr', '0.01', ...fast] },
   sentiment: { graph: tokenSequenceClassifier(57, 2, 9, 'GRU'), flags: ['--steps', '60', '--lr', '0.02', ...fast] },
   'corpus-skipgram': {

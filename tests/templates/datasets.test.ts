@@ -176,6 +176,27 @@ describe('lecture label rules against PyTorch', () => {
     expect(masked / 4000).toBeCloseTo(8 * 0.15 + 0.85 ** 8, 1);
   });
 
+  it('reverse-seq2seq: src is a digit string, tgt_in is <bos> + its reverse, y is the reverse + <eos>, padded with 0', async () => {
+    const ds = await load('reverse-seq2seq', { min_length: 3, max_length: 6 }, 600, 4);
+    expect(ds.inputs.src!.shape).toEqual([6]);
+    expect(ds.inputs.tgt_in!.shape).toEqual([7]);
+    expect(ds.targets.y!.shape).toEqual([7]);
+    const lengths = new Set<number>();
+    for (let i = 0; i < 600; i++) {
+      const src = Array.from(ds.arrays.src!.subarray(i * 6, i * 6 + 6));
+      const digits = src.filter((v) => v !== 0);
+      const L = digits.length;
+      lengths.add(L);
+      expect(src).toEqual([...digits, ...Array(6 - L).fill(0)]);
+      expect(digits.every((v) => v >= 3 && v <= 12)).toBe(true);
+      const rev = [...digits].reverse();
+      expect(Array.from(ds.arrays.tgt_in!.subarray(i * 7, i * 7 + 7))).toEqual([1, ...rev, ...Array(6 - L).fill(0)]);
+      expect(Array.from(ds.arrays.y!.subarray(i * 7, i * 7 + 7))).toEqual([...rev, 2, ...Array(6 - L).fill(0)]);
+    }
+    expect([...lengths].sort()).toEqual([3, 4, 5, 6]);
+    await expect(load('reverse-seq2seq', { min_length: 9, max_length: 6 })).rejects.toThrow("dataset 'reverse-seq2seq': min_length must be a whole number from 1 to 6, not 9");
+  });
+
   it('xor-clusters: four clusters at (±1, ±1) with the requested σ; the class is the sign of c₁c₂', async () => {
     for (const sigma of [0.3, 0.1]) {
       const ds = await load('xor-clusters', { sigma }, 8000);

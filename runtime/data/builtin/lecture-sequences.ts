@@ -110,3 +110,46 @@ export const progressions = optionedDataset(progInfo, 20000, ['length', 'max_ste
   }
   return { inputs: { x: { shape: [T], dtype: 'int64' } }, targets: { y: { shape: [T], dtype: 'int64' } }, arrays: { x, y } };
 });
+
+const reverseInfo: DatasetInfo = {
+  name: 'reverse-seq2seq',
+  title: 'Reverse digit strings (seq2seq)',
+  description:
+    'Random digit strings of 4 to 12 digits (options min_length, max_length) and the same digits reversed, in the form of an ' +
+    'encoder–decoder: src is the string, tgt_in is <bos> + the reversed string (teacher forcing), y is the reversed string + <eos>. ' +
+    'Token ids: <pad> 0, <bos> 1, <eos> 2, digit d is d + 3; every sequence is padded on the right with 0, which ' +
+    'CrossEntropyLoss(ignore_index=0) skips. The first output depends on the last input: the task that shows why attention helps.',
+  lecture: 'Sequence-to-sequence models: the fixed-context bottleneck and Luong attention',
+  origin: 'generated',
+  task: 'sequence-to-sequence',
+  vocab: ['<pad>', '<bos>', '<eos>', ...ids(10)],
+  defaultSplit: { val: 0.1, test: 0 },
+};
+
+/** Token ids of reverse-seq2seq: digit d is d + REVERSE_DIGIT0. */
+export const REVERSE_BOS = 1;
+export const REVERSE_EOS = 2;
+export const REVERSE_DIGIT0 = 3;
+
+export const reverseSeq2seq = optionedDataset(reverseInfo, 6000, ['min_length', 'max_length'], (n, rng, options) => {
+  const hi = numberOption('reverse-seq2seq', options, 'max_length', 12, { min: 1, max: 200, int: true });
+  const lo = numberOption('reverse-seq2seq', options, 'min_length', Math.min(4, hi), { min: 1, max: hi, int: true });
+  const S = hi;
+  const T = hi + 1;
+  const src = new Int32Array(n * S);
+  const tgtIn = new Int32Array(n * T);
+  const y = new Int32Array(n * T);
+  for (let i = 0; i < n; i++) {
+    const L = lo + rng.int(hi - lo + 1);
+    const s = Array.from({ length: L }, () => REVERSE_DIGIT0 + rng.int(10));
+    const r = [...s].reverse();
+    src.set(s, i * S);
+    tgtIn.set([REVERSE_BOS, ...r], i * T);
+    y.set([...r, REVERSE_EOS], i * T);
+  }
+  return {
+    inputs: { src: { shape: [S], dtype: 'int64' }, tgt_in: { shape: [T], dtype: 'int64' } },
+    targets: { y: { shape: [T], dtype: 'int64' } },
+    arrays: { src, tgt_in: tgtIn, y },
+  };
+});
