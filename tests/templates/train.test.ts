@@ -142,6 +142,50 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
     expect(last['val_loss.accuracy']).toBeGreaterThan(0.95);
     console.warn(`template long-term-memory at 30 steps, forget_bias 2: val accuracy ${(last['val_loss.accuracy'] as number).toFixed(4)}`);
   },
+  // G14: greedy decoding reverses fresh strings exactly; the attention map of 12-digit strings is anti-diagonal
+  // (its peak at source position 11 − t or one later, where the GRU state still carries that digit); and the
+  // same encoder–decoder without attention (no-attention.json, beside the template) fails on long strings.
+  'seq2seq-attention': async (dir) => {
+    const greedy = async (graph: string, weights: string) => {
+      const r = await cli('decode', graph, '--weights', weights, '--count', '400', '--json');
+      expect(r.err).toBe('');
+      const rows = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; source?: string; exact?: boolean; exact_match?: number });
+      const long = rows.filter((e) => e.type === 'decode' && e.source!.split(' ').length >= 10);
+      return { all: rows.find((e) => e.type === 'summary')!.exact_match!, long: long.filter((e) => e.exact).length / long.length };
+    };
+    const withAttention = await greedy('templates/seq2seq-attention/graph.json', join(dir, 'weights.safetensors'));
+    expect(withAttention.all).toBeGreaterThan(FULL ? 0.85 : 0.5);
+    // The attention weights as a second model output, computed with the trained weights on 12-digit strings.
+    const g = loadTemplate('seq2seq-attention')!.graph;
+    const tapped = { ...g, nodes: [...g.nodes, { id: 'att_map', kind: 'Reshape', params: { shape: [13, 12] }, position: { x: 0, y: 0 } }], edges: [...g.edges, { id: 'tap', from: { node: 'attention', port: 'weights' }, to: { node: 'att_map' } }] };
+    const weights = new Map(decodeSafetensors(readFileSync(join(dir, 'weights.safetensors'))).map((t) => [t.name, t.data as Float32Array]));
+    const exported = exportGraph(tapped, { weights });
+    if (!exported.ok) throw new Error(exported.diagnostics.map((d) => d.message).join('; '));
+    const n = 200;
+    const ds = await getBuiltin('reverse-seq2seq')!.load({ seed: 5, size: n, options: { min_length: 12 } });
+    const session = await ort.InferenceSession.create(exported.onnx);
+    const int64 = (a: ArrayLike<number>, t: number) => new ort.Tensor('int64', BigInt64Array.from(Array.from(a), (v) => BigInt(v)), [n, t]);
+    const out = await session.run({ src: int64(ds.arrays.src!, 12), tgt_in: int64(ds.arrays.tgt_in!, 13) });
+    await session.release();
+    const a = out.att_map!.data as Float32Array;
+    let band = 0;
+    for (let i = 0; i < n; i++)
+      for (let t = 0; t < 12; t++) {
+        const row = Array.from(a.subarray(i * 156 + t * 12, i * 156 + t * 12 + 12));
+        const peak = row.indexOf(Math.max(...row));
+        if (peak === 11 - t || peak === 12 - t) band++;
+      }
+    expect(band / (n * 12)).toBeGreaterThan(FULL ? 0.9 : 0.7);
+    if (!FULL) return;
+    const r = await cli('train', 'templates/seq2seq-attention/no-attention.json', '--json', '--out', join(dir, '..', 'no-attention'));
+    expect(r.err).toBe('');
+    const without = await greedy('templates/seq2seq-attention/no-attention.json', join(dir, '..', 'no-attention', 'weights.safetensors'));
+    expect(without.all).toBeLessThan(0.4);
+    expect(without.long).toBeLessThan(0.05);
+    console.warn(
+      `template seq2seq-attention: greedy exact match ${withAttention.all.toFixed(3)} (10–12 digits ${withAttention.long.toFixed(3)}), attention peaks on the anti-diagonal ${(band / (n * 12)).toFixed(3)}; without attention ${without.all.toFixed(3)} (10–12 digits ${without.long.toFixed(3)})`,
+    );
+  },
   // G8: the same network without the RandomShift node stays poor on the randomly placed validation digits.
   'data-augmentation': async (dir) => {
     const g = loadTemplate('data-augmentation')!.graph as unknown as {
