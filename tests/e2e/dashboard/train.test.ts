@@ -182,6 +182,45 @@ for (const mode of ['webgpu', 'no-webgpu'] as const) {
       await page.close();
     });
 
+    it('keeps the trained weights with the project: after a reload, reopening it predicts as the trained model did', { timeout: 240_000 }, async () => {
+      const context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
+      // Saving by download (headless Chromium cannot show the native save picker).
+      await context.addInitScript('delete window.showOpenFilePicker; delete window.showSaveFilePicker;');
+      const page = await context.newPage();
+      const problems = watchErrors(page);
+      await page.goto(url);
+      await page.getByTestId('canvas').waitFor();
+      await openProject(page, 'spiral-mlp.json', spiral);
+      await page.getByTestId('tb-toggleTraining').click();
+      await setNumber(page, 'train-epochs', '2');
+      const downloading = page.waitForEvent('download');
+      await page.keyboard.press(`${process.platform === 'darwin' ? 'Meta' : 'Control'}+s`);
+      const saved = (await downloading).suggestedFilename();
+      await expect.poll(() => page.getByTestId('dirty-marker').count()).toBe(0);
+      await choose(page, 'train-device', 'cpu');
+      await page.getByTestId('train-start').click();
+      await expect.poll(() => status(page), { timeout: 180_000 }).toBe('finished');
+      await page.getByTestId('train-tab-playground').click();
+      await page.getByTestId('playground-sample').fill('7');
+      await page.getByTestId('playground-result').waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.getByTestId('playground-result').textContent()).toContain('(true:');
+      const trained = await page.getByTestId('playground-result').textContent();
+
+      await page.reload();
+      await page.getByTestId('canvas').waitFor();
+      await page.keyboard.press(`${process.platform === 'darwin' ? 'Meta' : 'Control'}+Shift+o`);
+      await page.getByTestId(`recent-${saved}`).click();
+      await expect.poll(() => page.getByTestId('file-name').textContent()).toBe(saved);
+      if ((await page.getByTestId('training-panel').count()) === 0) await page.getByTestId('tb-toggleTraining').click();
+      await expect.poll(() => status(page), { timeout: 60_000 }).toBe('finished');
+      expect(await page.getByTestId('train-message').textContent()).toBe('The trained weights kept with the project were restored.');
+      await page.getByTestId('train-tab-playground').click();
+      await page.getByTestId('playground-sample').fill('7');
+      await expect.poll(() => page.getByTestId('playground-result').textContent(), { timeout: 60_000 }).toBe(trained);
+      expect(problems).toEqual([]);
+      await context.close();
+    });
+
     it('trains a small attention model for a few steps and shows its attention map, one per head', { timeout: 240_000 }, async () => {
       const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
       const problems = watchErrors(page);
