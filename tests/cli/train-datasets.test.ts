@@ -228,6 +228,22 @@ const BUILTIN_CASES: Record<string, BuiltinCase> = {
     flags: ['--steps', '30', '--lr', '0.01', ...fast],
   },
   translation: { graph: seq2seqAttention(92, 11, 13), flags: ['--steps', '30', '--lr', '0.01', ...fast] },
+  // Two losses, each reading the target of its own id (label: the moon, −100 on hidden target samples; domain).
+  'rotated-moons': {
+    graph: doc(
+      [
+        node('x', 'Input', { shape: [2] }),
+        node('f1', 'Linear', { out_features: 16 }),
+        node('r1', 'ReLU'),
+        node('head', 'Linear', { out_features: 2 }),
+        node('label', 'CrossEntropyLoss'),
+        node('d1', 'Linear', { out_features: 1 }),
+        node('domain', 'BCEWithLogitsLoss'),
+      ],
+      [edge('x', 'f1'), edge('f1', 'r1'), edge('r1', 'head'), edge('head', 'label.input'), edge('r1', 'd1'), edge('d1', 'domain.input')],
+    ),
+    flags: ['--steps', '40', '--lr', '0.02', '--val-split', '0.1'],
+  },
   'reverse-seq2seq': { graph: seq2seqAttention(13, 12, 13), flags: ['--steps', '30', '--lr', '0.01', ...fast] },
   pos: { graph: tokenLstmPerPosition(74, 8, 12), flags: ['--steps', '30', '--lr', '0.01', ...fast] },
   sentiment: { graph: tokenSequenceClassifier(57, 2, 9, 'GRU'), flags: ['--steps', '60', '--lr', '0.02', ...fast] },

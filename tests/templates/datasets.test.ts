@@ -197,6 +197,36 @@ describe('lecture label rules against PyTorch', () => {
     await expect(load('reverse-seq2seq', { min_length: 9, max_length: 6 })).rejects.toThrow("dataset 'reverse-seq2seq': min_length must be a whole number from 1 to 6, not 9");
   });
 
+  it('rotated-moons: source and 35°-rotated target alternate, target labels hidden as −100; domain "target" shows them', async () => {
+    const both = await load('rotated-moons', {}, 400, 3);
+    const label = both.arrays.label!;
+    const domain = both.arrays.domain!;
+    for (let i = 0; i < 400; i++) {
+      expect(domain[i]).toBe(i % 2);
+      if (i % 2) expect(label[i]).toBe(-100);
+      else expect([0, 1]).toContain(label[i]);
+    }
+    // The same points un-rotated: with domain "source" and "target" and the same seed the draws coincide.
+    const src = await load('rotated-moons', { domain: 'source' }, 300, 4);
+    const tgt = await load('rotated-moons', { domain: 'target' }, 300, 4);
+    const a = (35 * Math.PI) / 180;
+    for (let i = 0; i < 300; i++) {
+      const [px, py] = [src.arrays.x![2 * i]!, src.arrays.x![2 * i + 1]!];
+      expect(tgt.arrays.x![2 * i]).toBeCloseTo(Math.cos(a) * px - Math.sin(a) * py, 5);
+      expect(tgt.arrays.x![2 * i + 1]).toBeCloseTo(Math.sin(a) * px + Math.cos(a) * py, 5);
+      expect(tgt.arrays.label![i]).toBe(src.arrays.label![i]);
+      expect(tgt.arrays.domain![i]).toBe(1);
+    }
+    // Each moon is a half circle of radius 1 around its centre (noise σ = 0.1), shifted by (−0.5, −0.25).
+    let dev = 0;
+    for (let i = 0; i < 300; i++) {
+      const [cx, cy] = src.arrays.label![i] ? [0.5, 0.25] : [-0.5, -0.25];
+      dev += Math.abs(Math.hypot(src.arrays.x![2 * i]! - cx, src.arrays.x![2 * i + 1]! - cy) - 1);
+    }
+    expect(dev / 300).toBeLessThan(0.15);
+    await expect(load('rotated-moons', { domain: 'other' })).rejects.toThrow(`dataset 'rotated-moons': domain must be "both", "source" or "target", not "other"`);
+  });
+
   it('xor-clusters: four clusters at (±1, ±1) with the requested σ; the class is the sign of c₁c₂', async () => {
     for (const sigma of [0.3, 0.1]) {
       const ds = await load('xor-clusters', { sigma }, 8000);

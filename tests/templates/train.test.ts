@@ -186,6 +186,19 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
       `template seq2seq-attention: greedy exact match ${withAttention.all.toFixed(3)} (10–12 digits ${withAttention.long.toFixed(3)}), attention peaks on the anti-diagonal ${(band / (n * 12)).toFixed(3)}; without attention ${without.all.toFixed(3)} (10–12 digits ${without.long.toFixed(3)})`,
     );
   },
+  // G23: the same network with λ = 0 (source-only features) stays far below on the rotated target domain.
+  'domain-adversarial': async (dir) => {
+    const g = loadTemplate('domain-adversarial')!.graph as unknown as { nodes: { id: string; params?: Record<string, unknown> }[] };
+    g.nodes.find((n) => n.id === 'grl')!.params!.lambda = 0;
+    const file = join(dir, '..', 'source-only.json');
+    writeFileSync(file, JSON.stringify(g));
+    const r = await cli('train', file, '--json');
+    expect(r.err).toBe('');
+    const last = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>).filter((e) => e.type === 'epoch').at(-1)!;
+    expect(last['label.accuracy']).toBeGreaterThan(0.97);
+    expect(last['val_label.accuracy']).toBeLessThan(0.85);
+    if (FULL) console.warn(`template domain-adversarial: source-only target accuracy ${(last['val_label.accuracy'] as number).toFixed(4)}`);
+  },
   // G8: the same network without the RandomShift node stays poor on the randomly placed validation digits.
   'data-augmentation': async (dir) => {
     const g = loadTemplate('data-augmentation')!.graph as unknown as {

@@ -3,6 +3,7 @@
  * as four Gaussian clusters. x is float32 [F], y a class [] int64.
  */
 import type { DatasetInfo } from '../dataset';
+import { DataError } from '../errors';
 import { numberOption, optionedDataset } from './options';
 
 const SPLIT = { val: 1 / 3, test: 0 } as const;
@@ -81,4 +82,50 @@ export const noisySine = optionedDataset(sineInfo, 150, ['sigma'], (n, rng, opti
     y[i] = Math.sin(2 * Math.PI * x[i]!) + sigma * rng.normal();
   }
   return { inputs: { x: { shape: [1], dtype: 'float32' } }, targets: { y: { shape: [1], dtype: 'float32' } }, arrays: { x, y } };
+});
+
+const domainInfo: DatasetInfo = {
+  name: 'rotated-moons',
+  title: 'Two moons, source and rotated target domain',
+  description:
+    'Two interlocking half circles (noise σ = 0.1, centred) as a labelled source domain and the same shape rotated by 35° ' +
+    '(option angle) as the target domain. Option domain: "both" (default; source and target samples alternate, the ' +
+    'target labels are hidden as −100, which CrossEntropyLoss ignores), "source" or "target" (labels shown, e.g. to ' +
+    'validate on the target domain). Two targets, each read by the loss node of the same id: label, the moon (0 or 1), ' +
+    'and domain [1], 0 for source and 1 for target. The set for domain-adversarial training (DANN).',
+  lecture: 'Domain adaptation with a gradient reversal layer (DANN)',
+  origin: 'generated',
+  task: 'classification',
+  classNames: ['upper moon', 'lower moon'],
+  defaultSplit: { val: 0, test: 0 },
+};
+
+/** Hidden labels: CrossEntropyLoss's default ignore_index. */
+const HIDDEN = -100;
+
+export const rotatedMoons = optionedDataset(domainInfo, 2000, ['angle', 'domain'], (n, rng, options) => {
+  const angle = numberOption('rotated-moons', options, 'angle', 35, { min: -180, max: 180 });
+  const domain = options.domain ?? 'both';
+  if (domain !== 'both' && domain !== 'source' && domain !== 'target')
+    throw new DataError(`dataset 'rotated-moons': domain must be "both", "source" or "target", not ${JSON.stringify(domain)}`);
+  const [c, s] = [Math.cos((angle * Math.PI) / 180), Math.sin((angle * Math.PI) / 180)];
+  const x = new Float32Array(2 * n);
+  const y = new Int32Array(n);
+  const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const target = domain === 'target' || (domain === 'both' && i % 2 === 1);
+    const label = rng.int(2);
+    const t = rng.uniform(0, Math.PI);
+    const px = (label ? 1 - Math.cos(t) : Math.cos(t)) + 0.1 * rng.normal() - 0.5;
+    const py = (label ? 0.5 - Math.sin(t) : Math.sin(t)) + 0.1 * rng.normal() - 0.25;
+    x[2 * i] = target ? c * px - s * py : px;
+    x[2 * i + 1] = target ? s * px + c * py : py;
+    y[i] = target && domain === 'both' ? HIDDEN : label;
+    d[i] = target ? 1 : 0;
+  }
+  return {
+    inputs: { x: { shape: [2], dtype: 'float32' } },
+    targets: { label: { shape: [], dtype: 'int64' }, domain: { shape: [1], dtype: 'float32' } },
+    arrays: { x, label: y, domain: d },
+  };
 });
