@@ -134,7 +134,9 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
   const schedule = () => {
     if (frame !== null) return;
     // At most ten redraws a second: smooth enough for a curve, and it leaves the CPU to the training worker.
-    frame = setTimeout(() => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(flush) : flush()), 100);
+    // The client also runs in Node (tests), where there is no requestAnimationFrame.
+    const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
+    frame = setTimeout(() => (raf ? raf.call(globalThis, flush) : flush()), 100);
   };
 
   const onStep = (e: StepEvent) => {
