@@ -22,6 +22,7 @@ export type ActionId =
   | 'toggleMinimap'
   | 'toggleSummary'
   | 'toggleTraining'
+  | 'toggleCode'
   | 'createBlock'
   | 'unpackBlock'
   | 'escape';
@@ -151,6 +152,16 @@ export const ACTIONS: readonly Action[] = [
   { id: 'toggleMinimap', title: 'Minimap on/off', group: 'View', keys: ['Shift+M'], run: ({ ui }) => toggle(ui, 'showMinimap') },
   { id: 'toggleSummary', title: 'Model summary on/off', group: 'View', keys: ['Shift+S'], run: ({ ui }) => toggle(ui, 'showSummary') },
   { id: 'toggleTraining', title: 'Training panel on/off', group: 'View', keys: ['Shift+R'], run: ({ ui }) => toggle(ui, 'showTraining') },
+  {
+    id: 'toggleCode',
+    title: 'Code views (PyTorch, graph JSON, ONNX, diff) on/off',
+    group: 'View',
+    keys: ['Shift+P'],
+    run: ({ ui }) =>
+      ui.update((d) => {
+        d.codeTab = d.codeTab ? null : 'pytorch';
+      }),
+  },
   {
     id: 'toggleTheme',
     title: 'Light/dark theme',

@@ -4,6 +4,7 @@
  */
 import { castDraft } from 'immer';
 import type { NodeId, XY } from '../../graph-core';
+import type { CodeTab } from '../code/CodeDock';
 import type { RecentProject } from '../host/host';
 import type { EditorDoc } from '../store/editor-doc';
 import { createStore, type Store } from '../store/store';
@@ -52,6 +53,8 @@ export interface UiState {
   readonly recovery: { readonly doc: EditorDoc } | null;
   readonly autosavedAt: number | null;
   readonly recent: readonly RecentProject[];
+  /** The open code view under the canvas, or none. */
+  readonly codeTab: CodeTab | null;
 }
 
 export interface Ui extends Store<UiState> {
@@ -94,6 +97,7 @@ export function createUi(): Ui {
     recovery: null,
     autosavedAt: null,
     recent: [],
+    codeTab: null,
   });
   let nextToast = 1;
   const dismissToast = (id: number) =>

@@ -5,6 +5,8 @@
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useApp } from '../app/AppContext';
+import type { UiState } from '../app/ui-store';
+import { useUiState } from '../app/useUiState';
 import { trackSavedDoc, type SavedDoc } from './saved-doc';
 import './code.css';
 
@@ -18,10 +20,15 @@ export const CODE_TABS: readonly { readonly id: CodeTab; readonly title: string;
 ];
 
 const CodeViews = lazy(() => import('./CodeViews'));
+const selectCodeTab = (s: UiState) => s.codeTab;
 
 export function CodeDock() {
-  const { editor } = useApp();
-  const [tab, setTab] = useState<CodeTab | null>(null);
+  const { editor, ui } = useApp();
+  const tab = useUiState(selectCodeTab);
+  const setTab = (next: CodeTab | null) =>
+    ui.update((d) => {
+      d.codeTab = next;
+    });
   // Follows the editor from the start (the diff needs the file as opened); made in an effect, so that React's
   // development double mount disposes of the first one cleanly.
   const [saved, setSaved] = useState<SavedDoc | null>(null);

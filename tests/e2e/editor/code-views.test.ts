@@ -76,6 +76,11 @@ describe('code views', () => {
     await page.getByTestId('canvas').waitFor();
     await openSpiral(page);
 
+    // Shift+P opens the code views on the PyTorch tab (and closes them again); the tab strip does the same.
+    await page.keyboard.press('Shift+P');
+    await expect.poll(() => page.getByTestId('code-tab-pytorch').getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Shift+P');
+    await expect.poll(() => page.getByTestId('code-tab-pytorch').getAttribute('aria-selected')).toBe('false');
     await page.getByTestId('code-tab-pytorch').click();
     const parsed = parseProject(spiralText);
     if (!parsed.ok) throw new Error('the example does not parse');
