@@ -102,7 +102,8 @@ export type FeedSpec =
    * row i − d of the input, d uniform in [−maxShift, maxShift] (rows shifted out are lost, rows shifted in
    * are zero). `transposed` gives the matrix for multiplying from the right (the width axis).
    */
-  | { readonly kind: 'shift'; readonly maxShift: number; readonly transposed: boolean };
+  /** `circular`: what leaves one edge comes back at the other (torch.roll); otherwise zeros come in. */
+  | { readonly kind: 'shift'; readonly maxShift: number; readonly transposed: boolean; readonly circular?: boolean };
 
 /** Initialisation, as data. Uniform bounds and normal deviations are computed by the layer from its fan-in. */
 export type Init =

@@ -17,22 +17,24 @@
  */
 import { defineLayer, ok } from '../define-layer';
 import { p } from '../params';
+import { changed } from './common/torch';
 
 const RANDOM_SHIFT = {
   name: 'RandomShift',
   source: `class RandomShift(nn.Module):
-    """While training, moves each image [N, C, H, W] by whole pixels (up to max_shift each way), zero fill."""
+    """While training, moves each image [N, C, H, W] by whole pixels (up to max_shift each way), zero or circular fill."""
 
-    def __init__(self, max_shift=4):
+    def __init__(self, max_shift=4, padding_mode="zeros"):
         super().__init__()
         self.max_shift = max_shift
+        self.padding_mode = padding_mode
 
     def forward(self, x):
         if not self.training or self.max_shift == 0:
             return x
         n, _, h, w = x.shape
         s = self.max_shift
-        padded = nn.functional.pad(x, (s, s, s, s))
+        padded = nn.functional.pad(x, (s, s, s, s), mode="circular" if self.padding_mode == "circular" else "constant")
         dy = torch.randint(-s, s + 1, (n, 1), device=x.device)
         dx = torch.randint(-s, s + 1, (n, 1), device=x.device)
         # Output row i takes input row i - dy: row i - dy + s of the padded image.
@@ -57,6 +59,11 @@ export const RandomShift = defineLayer({
   },
   params: {
     max_shift: p.int({ default: 4, min: 0, doc: 'Largest shift in pixels, in each direction and along each axis.' }),
+    padding_mode: p.enum({
+      default: 'zeros',
+      choices: ['zeros', 'circular'],
+      doc: '"zeros" shifts zeros in at the edge; "circular" wraps what leaves one edge around to the other (torch.roll).',
+    }),
   },
   inputs: { in: { doc: 'Images [N, C, H, W].', rank: 4, layout: '[N, C, H, W]' } },
   outputs: { out: { doc: 'The shifted images, same shape.' } },
@@ -65,12 +72,16 @@ export const RandomShift = defineLayer({
     const [, c, h, w] = x! as readonly number[];
     return 2 * c! * h! * w! * (h! + w!);
   },
-  torch: ({ params: q }) => ({ module: { fn: RANDOM_SHIFT.name, args: [q.max_shift] }, helper: RANDOM_SHIFT }),
+  torch: ({ params: q }) => ({
+    module: { fn: RANDOM_SHIFT.name, args: [q.max_shift], kwargs: changed({ padding_mode: [q.padding_mode, 'zeros'] }) },
+    helper: RANDOM_SHIFT,
+  }),
   lower: ({ ir, x: { in: x }, mode, feed, params: q, batch }) => {
     if (mode === 'eval' || q.max_shift === 0) return { out: x! };
     const [, , h, w] = x!.type.shape as readonly number[];
-    const rows = feed('rows', { shape: [batch, 1, h!, h!], dtype: 'float32' }, { kind: 'shift', maxShift: q.max_shift, transposed: false });
-    const cols = feed('cols', { shape: [batch, 1, w!, w!], dtype: 'float32' }, { kind: 'shift', maxShift: q.max_shift, transposed: true });
+    const circular = q.padding_mode === 'circular';
+    const rows = feed('rows', { shape: [batch, 1, h!, h!], dtype: 'float32' }, { kind: 'shift', maxShift: q.max_shift, transposed: false, circular });
+    const cols = feed('cols', { shape: [batch, 1, w!, w!], dtype: 'float32' }, { kind: 'shift', maxShift: q.max_shift, transposed: true, circular });
     // [N,1,H,H]·[N,C,H,W] shifts the rows of every channel, ·[N,1,W,W] then shifts the columns.
     return { out: ir.matmul(ir.matmul(rows, x!), cols) };
   },

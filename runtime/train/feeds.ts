@@ -21,7 +21,7 @@ export function scheduledValue(spec: ScheduleFeed, progress: number): number {
 /**
  * Fills `out` ([N, 1, S, S]) with one shift matrix per sample: M[i, j] = 1 where j = i − d (output row i
  * takes input row i − d), d uniform in {−maxShift … maxShift}; transposed, M[j, i] = 1 instead, for
- * multiplying from the right. Returns the shifts drawn, for tests and previews.
+ * multiplying from the right. With `circular`, j wraps around (torch.roll). Returns the shifts drawn, for tests and previews.
  */
 export function fillShiftMatrices(out: Float32Array, type: TensorType, spec: ShiftFeed, rng: Rng): Int32Array {
   const [n, , s] = type.shape as readonly number[];
@@ -32,8 +32,9 @@ export function fillShiftMatrices(out: Float32Array, type: TensorType, spec: Shi
     shifts[k] = d;
     const base = k * s! * s!;
     for (let i = 0; i < s!; i++) {
-      const j = i - d;
-      if (j < 0 || j >= s!) continue;
+      let j = i - d;
+      if (spec.circular) j = (((j % s!) + s!) % s!);
+      else if (j < 0 || j >= s!) continue;
       out[base + (spec.transposed ? j * s! + i : i * s! + j)] = 1;
     }
   }

@@ -27,14 +27,17 @@ describe('RandomShift', () => {
     }
   });
 
-  it('shifts each image like a zero-padded crop in PyTorch, and passes the gradient back through the shift', async () => {
+  it.each([
+    ['zeros', 'a zero-padded crop'],
+    ['circular', 'torch.roll'],
+  ] as const)('padding_mode %s shifts each image like %s in PyTorch, and passes the gradient back through the shift', async (mode, _reference) => {
     const B = 4;
     const s = 2;
     const shaped = inferShapes(
       doc(
         [
           node('x', 'Input', { shape: [2, 5, 6] }),
-          node('aug', 'RandomShift', { max_shift: s }),
+          node('aug', 'RandomShift', { max_shift: s, padding_mode: mode }),
           node('flat', 'Flatten'),
           node('fc', 'Linear', { out_features: 3 }),
           node('loss', 'MSELoss'),
@@ -47,8 +50,8 @@ describe('RandomShift', () => {
     const rng = new Rng(9);
     const rows = new Float32Array(B * 25);
     const cols = new Float32Array(B * 36);
-    const dy = fillShiftMatrices(rows, { shape: [B, 1, 5, 5], dtype: 'float32' }, { kind: 'shift', maxShift: s, transposed: false }, rng);
-    const dx = fillShiftMatrices(cols, { shape: [B, 1, 6, 6], dtype: 'float32' }, { kind: 'shift', maxShift: s, transposed: true }, rng);
+    const dy = fillShiftMatrices(rows, { shape: [B, 1, 5, 5], dtype: 'float32' }, { kind: 'shift', maxShift: s, transposed: false, circular: mode === 'circular' }, rng);
+    const dx = fillShiftMatrices(cols, { shape: [B, 1, 6, 6], dtype: 'float32' }, { kind: 'shift', maxShift: s, transposed: true, circular: mode === 'circular' }, rng);
     const x = randTensor([B, 2, 5, 6], 3);
     const target = randTensor([B, 3], 5);
     const weights = weightsOf(shaped, 2);
@@ -60,7 +63,7 @@ describe('RandomShift', () => {
       ['aug'],
     );
     const [ref] = torchModes([
-      { kind: 'shift', tensors: { x, dy: tensors.fromArray([B], dy, 'int64'), dx: tensors.fromArray([B], dx, 'int64') }, params: { max_shift: s } },
+      { kind: 'shift', tensors: { x, dy: tensors.fromArray([B], dy, 'int64'), dx: tensors.fromArray([B], dx, 'int64') }, params: { max_shift: s, padding_mode: mode } },
     ]);
     expectAllClose(ours.outputs.get('aug')!, ref!.outputs.y!, 0, 'shifted images');
     // The gradient reaches the layer after the shift (the train step differentiates through both MatMuls).
