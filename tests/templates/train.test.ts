@@ -186,6 +186,15 @@ const PROBES: Record<string, (dir: string) => Promise<void>> = {
       `template seq2seq-attention: greedy exact match ${withAttention.all.toFixed(3)} (10–12 digits ${withAttention.long.toFixed(3)}), attention peaks on the anti-diagonal ${(band / (n * 12)).toFixed(3)}; without attention ${without.all.toFixed(3)} (10–12 digits ${without.long.toFixed(3)})`,
     );
   },
+  // G17: the trained translator also translates fresh sentences exactly with greedy decoding (its own outputs
+  // fed back, no teacher forcing), not only token by token under teacher forcing.
+  'transformer-translator': async (dir) => {
+    const r = await cli('decode', 'templates/transformer-translator/graph.json', '--weights', join(dir, 'weights.safetensors'), '--count', '200', '--json');
+    expect(r.err).toBe('');
+    const summary = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; exact_match?: number }).find((e) => e.type === 'summary')!;
+    expect(summary.exact_match!).toBeGreaterThan(FULL ? 0.9 : 0.2);
+    if (FULL) console.warn(`template transformer-translator: greedy exact match ${summary.exact_match!.toFixed(3)} on 200 fresh sentences`);
+  },
   // G23: the same network with λ = 0 (source-only features) stays far below on the rotated target domain.
   'domain-adversarial': async (dir) => {
     const g = loadTemplate('domain-adversarial')!.graph as unknown as { nodes: { id: string; params?: Record<string, unknown> }[] };
