@@ -10,8 +10,9 @@
  * Pure: the CLI writes the files, and the app shows them in a code tab.
  */
 import { hasErrors, type GraphDoc, type ShapedGraph } from '../../graph-core';
+import { findDiffusion, linearSchedule } from '../../graph-core/train/diffusion';
 import { generateModel } from './model-py';
-import { generateTrain, trainSettings } from './train-py';
+import { diffusionSettings, generateTrain, trainSettings, type DiffusionSettings } from './train-py';
 import { generateReadme } from './readme';
 
 export type PytorchFiles = Readonly<Record<string, string>>;
@@ -31,6 +32,20 @@ export function generatePytorch(doc: GraphDoc, shaped: ShapedGraph): PytorchExpo
   const model = generateModel(shaped, doc.name);
   if (!model.ok) return model;
   const settings = trainSettings(doc.training);
+  let diffusion: DiffusionSettings | undefined;
+  const schedule = diffusionSettings(doc.training?.diffusion);
+  if (typeof schedule === 'string') return { ok: false, problems: [schedule] };
+  if (schedule) {
+    // The same checks as layerloom train: a valid schedule, and an ε-predictor with a sample and a time Input.
+    try {
+      linearSchedule(schedule);
+      const g = findDiffusion(shaped);
+      if (model.plan.outputs.length !== 1) throw new Error(`a diffusion graph predicts the noise at one output; this one has ${model.plan.outputs.length}`);
+      diffusion = { ...schedule, sampleInput: g.sampleInput, timeInput: g.timeInput, sampleShape: g.sampleShape };
+    } catch (e) {
+      return { ok: false, problems: [(e as Error).message] };
+    }
+  }
   const files: Record<string, string> = { 'model.py': `${model.plan.source}\n` };
   if (model.plan.helpers.length)
     files['layers.py'] =
@@ -38,7 +53,7 @@ export function generatePytorch(doc: GraphDoc, shaped: ShapedGraph): PytorchExpo
       'import math\n\nimport torch\nfrom torch import nn\n\n\n' +
       model.plan.helpers.map((h) => h.source.trimEnd()).join('\n\n\n') +
       '\n';
-  if (model.plan.losses.length || model.plan.gan) files['train.py'] = generateTrain(model.plan, settings, doc.name);
+  if (model.plan.losses.length || model.plan.gan) files['train.py'] = generateTrain(model.plan, settings, doc.name, diffusion);
   files['README.md'] = generateReadme(doc.name, model.plan, settings);
   return { ok: true, files };
 }

@@ -6,13 +6,16 @@
  * .npz that train.py reads.
  */
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import type { CliIO } from '../../cli/io';
 import { getBuiltin } from '../../runtime/data/registry';
+import { linearSchedule } from '../../graph-core/train/diffusion';
 import { SYSTEM_PYTHON } from '../helpers/onnx-checker';
 import { randTensor, runInOrt } from '../helpers/op-check';
 
@@ -50,6 +53,74 @@ async function run(...argv: string[]) {
 function python(cwd: string, ...args: string[]) {
   const r = spawnSync(SYSTEM_PYTHON, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A TCP port that is free now, for torchrun's rendezvous. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * train.py under torchrun with two processes on one machine. --standalone would rendezvous at the fixed port
+ * 29400, where two runs at once (a parallel test, another user's run) join each other's store and fail when the
+ * other ends; a port of its own, a rendezvous id of its own and a generous join timeout keep each run alone.
+ * NOTE: Debian's torch 1.13 launcher needs --redirects/--tee other than 0 under Python 3.11 (its Std.from_str
+ * cannot parse "0" there); 1 sends each worker's stdout to the console.
+ */
+async function torchrun(cwd: string, ...args: string[]) {
+  const port = await freePort();
+  return python(
+    cwd, '-m', 'torch.distributed.run', '--nnodes', '1', '--nproc_per_node', '2',
+    '--rdzv_backend', 'c10d', '--rdzv_endpoint', `127.0.0.1:${port}`, '--rdzv_id', randomUUID(), '--rdzv_conf', 'join_timeout=300',
+    '--redirects', '1', '--tee', '1', 'train.py', ...args,
+  );
+}
+
+/**
+ * Runs the train.py of each folder with `args` in ONE Python process (torch is imported once, not per script):
+ * each runs as __main__ in its own folder, with its own model.py, as `python train.py …args` would.
+ */
+function trainAll(folders: readonly string[], args: readonly string[]): Record<string, { code: number; out: string; err: string }> {
+  const driver = [
+    'import contextlib, io, json, os, runpy, sys, traceback',
+    'folders, args = json.loads(sys.argv[1]), json.loads(sys.argv[2])',
+    'results = {}',
+    'for folder in folders:',
+    '    os.chdir(folder)',
+    '    sys.path.insert(0, folder)',
+    '    for name in ("model", "layers"):',
+    '        sys.modules.pop(name, None)',
+    '    sys.argv = ["train.py", *args]',
+    '    out, err, code = io.StringIO(), io.StringIO(), 0',
+    '    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):',
+    '        try:',
+    '            runpy.run_path("train.py", run_name="__main__")',
+    '        except SystemExit as e:',
+    '            code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1',
+    '            if not isinstance(e.code, int) and e.code is not None:',
+    '                print(e.code, file=sys.stderr)',
+    '        except BaseException:',
+    '            traceback.print_exc()',
+    '            code = 1',
+    '    sys.path.remove(folder)',
+    '    results[folder] = {"code": code, "out": out.getvalue(), "err": err.getvalue()}',
+    'print(json.dumps(results))',
+  ].join('\n');
+  const r = spawnSync(SYSTEM_PYTHON, ['-c', driver, JSON.stringify(folders), JSON.stringify(args)], {
+    encoding: 'utf8',
+    timeout: 280_000,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, { code: number; out: string; err: string }>;
 }
 
 /** The per-epoch training losses that train.py prints. */
@@ -112,9 +183,7 @@ describe('layerloom export --pytorch: train.py', () => {
   });
 
   it('runs under torchrun with 2 Gloo processes that end with identical weights, which Layerloom reads back', async () => {
-    // NOTE: Debian's torch 1.13 launcher needs --redirects/--tee other than 0 under Python 3.11 (its Std.from_str
-    // cannot parse "0" there); 1 sends each worker's stdout to the console.
-    const r = python(dir, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--epochs', '2', '--out', 'ddp');
+    const r = await torchrun(dir, '--epochs', '2', '--out', 'ddp');
     expect(r.code, r.err).toBe(0);
     const sums = [...r.out.matchAll(/rank (\d)\/2: weights sha256 ([0-9a-f]{64})/g)].map((m) => [m[1], m[2]] as const);
     expect(sums.map(([rank]) => rank).sort()).toEqual(['0', '1']);
@@ -166,9 +235,13 @@ describe('layerloom export --pytorch: a GAN', () => {
     return JSON.parse(r.out) as [number, number, number[]];
   };
 
-  it('trains adversarially: the generated samples move out to the ring of real ones', async () => {
+  beforeAll(async () => {
     const r = await run('export', join(root, 'examples/gan-ring.json'), '--pytorch', gan);
+    expect(r.err).toBe('');
     expect(r.code).toBe(0);
+  });
+
+  it('trains adversarially: the generated samples move out to the ring of real ones', () => {
     const [before, ring, shape] = radius('weights.safetensors');
     // forward(z, real=…) scores the real and the generated samples in one pass: 0 real + 2000 generated.
     expect(shape).toEqual([2000, 1]);
@@ -179,13 +252,57 @@ describe('layerloom export --pytorch: a GAN', () => {
     expect(Math.abs(after - ring)).toBeLessThan(0.5 * Math.abs(before - ring));
   }, 120_000);
 
-  it('runs under torchrun with 2 Gloo processes that end with identical weights', () => {
-    const r = python(gan, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--steps', '20', '--out', 'ddp');
+  it('runs under torchrun with 2 Gloo processes that end with identical weights', async () => {
+    const r = await torchrun(gan, '--steps', '20', '--out', 'ddp');
     expect(r.code, r.err).toBe(0);
     const sums = [...r.out.matchAll(/rank (\d)\/2: weights sha256 ([0-9a-f]{64})/g)].map((m) => m[2]);
     expect(sums).toHaveLength(2);
     expect(sums[0]).toBe(sums[1]);
   }, 120_000);
+});
+
+describe('layerloom export --pytorch: a diffusion model (the toy-diffusion template)', () => {
+  const ddpm = mkdtempSync(join(tmpdir(), 'layerloom-torch-ddpm-'));
+  const doc = JSON.parse(readFileSync(join(root, 'templates/toy-diffusion/graph.json'), 'utf8')) as {
+    training: { diffusion: { steps: number; beta_start: number; beta_end: number } };
+  };
+  beforeAll(async () => {
+    const r = await run('export', join(root, 'templates/toy-diffusion/graph.json'), '--pytorch', ddpm);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('trains the noise predictor on noised samples with the schedule of layerloom train, then draws samples', () => {
+    const r = python(ddpm, 'train.py', '--steps', '200', '--samples', '500', '--out', 'run');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    // The schedule: ᾱ_1, ᾱ_{⌈T/2⌉} and ᾱ_T as graph-core computes them for the document's diffusion section.
+    const { steps, beta_start, beta_end } = doc.training.diffusion;
+    const s = linearSchedule({ steps, betaStart: beta_start, betaEnd: beta_end });
+    const m = /diffusion: T (\d+) +alpha_bar\[1\] (\S+) +alpha_bar\[T\/2\] (\S+) +alpha_bar\[T\] (\S+)/.exec(r.out);
+    expect(m, r.out).not.toBeNull();
+    expect(Number(m![1])).toBe(steps);
+    const want = [s.alphaBars[0]!, s.alphaBars[Math.floor((steps - 1) / 2)]!, s.alphaBars[steps - 1]!];
+    [m![2], m![3], m![4]].forEach((v, i) => expect(Math.abs(Number(v) - want[i]!) / want[i]!).toBeLessThan(1e-9));
+    // 4000 samples in batches of 128: 32 steps an epoch, 7 epochs for 200 steps. Predicting ε = 0 scores 1.
+    const l = losses(r.out);
+    expect(l).toHaveLength(7);
+    l.forEach((v) => expect(Number.isFinite(v)).toBe(true));
+    expect(l[0]!).toBeLessThan(1);
+    expect(l[6]!).toBeLessThan(0.85 * l[0]!);
+    expect(r.out).toContain('wrote run/samples.npz (500 samples)');
+    const samples = python(ddpm, '-c', 'import json, numpy as np; s = np.load("run/samples.npz")["samples"]; print(json.dumps([list(s.shape), str(s.dtype), bool(np.isfinite(s).all())]))');
+    expect(samples.err).toBe('');
+    expect(JSON.parse(samples.out)).toEqual([[500, 2], 'float32', true]);
+  }, 120_000);
+
+  it('says in one line when the data does not hold samples of the shape the model denoises', () => {
+    python(ddpm, '-c', 'import numpy as np; np.savez("wide.npz", x=np.zeros((10, 3), np.float32))');
+    const r = python(ddpm, 'train.py', '--data', 'wide.npz', '--steps', '1', '--out', 'wide');
+    expect(r.code).not.toBe(0);
+    expect(r.err.trim()).toBe("train.py: the model denoises samples of [2]; 'x' of wide.npz holds [3]");
+    expect(existsSync(join(ddpm, 'wide'))).toBe(false);
+  });
 });
 
 describe('layerloom export --pytorch: every lecture template', () => {
@@ -195,16 +312,19 @@ describe('layerloom export --pytorch: every lecture template', () => {
       .map((d) => d.name);
     expect(templates.length).toBeGreaterThan(5);
     const failures: string[] = [];
+    const folders: string[] = [];
     for (const name of templates) {
       const out = join(dir, `template-${name}`);
       const r = await run('export', join(root, 'templates', name, 'graph.json'), '--pytorch', out);
-      if (r.code !== 0) {
-        failures.push(`${name}: ${r.err.trim()}`);
-        continue;
-      }
-      const t = python(out, 'train.py', '--steps', '3', '--out', 'run');
+      if (r.code !== 0) failures.push(`${name}: ${r.err.trim()}`);
+      else folders.push(out);
+    }
+    const results = trainAll(folders, ['--steps', '3', '--out', 'run']);
+    for (const out of folders) {
+      const name = out.slice(join(dir, 'template-').length);
+      const t = results[out]!;
       const loss = /step 3 +(?:loss|d_loss) ([0-9.]+)/.exec(t.out);
-      if (t.code !== 0 || !loss || !Number.isFinite(Number(loss[1]))) failures.push(`${name}: ${t.err.trim().split('\n').pop()}`);
+      if (t.code !== 0 || !loss || !Number.isFinite(Number(loss[1]))) failures.push(`${name}: ${(t.err.trim() || t.out.trim()).split('\n').pop()}`);
     }
     expect(failures).toEqual([]);
   }, 300_000);
