@@ -29,6 +29,19 @@ export function generatePytorch(doc: GraphDoc, shaped: ShapedGraph): PytorchExpo
       ok: false,
       problems: shaped.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.node ? `${d.node}: ` : ''}${d.message}`),
     };
+  // train.py hands one dataset target ("y") to the losses; losses that each read their own target array (a
+  // dataset with several targets, such as rotated-moons' label and domain) would silently share it.
+  const ownTargets = shaped.order.filter((id) => {
+    const def = shaped.nodes.get(id)?.def;
+    return def?.category === 'loss' && def.inputs.target !== undefined && !shaped.edges.some((e) => e.to.node === id && e.to.port === 'target');
+  });
+  if (ownTargets.length > 1)
+    return {
+      ok: false,
+      problems: [
+        `the losses ${ownTargets.join(', ')} each read their own dataset target; the PyTorch export feeds one target array and does not support several yet`,
+      ],
+    };
   const model = generateModel(shaped, doc.name);
   if (!model.ok) return model;
   const settings = trainSettings(doc.training);

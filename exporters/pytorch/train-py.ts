@@ -232,7 +232,7 @@ def main():
 ${ddpm ? '    parser.add_argument("--samples", type=int, default=1000, help="samples drawn after training into samples.npz (0: none)")\n' : ''}    args = parser.parse_args()
 
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
-    cuda = torch.cuda.is_available()
+${gan ? '    if distributed:\n        raise SystemExit("train.py: a GAN graph trains in one process for now; run python train.py (without torchrun)")\n' : ''}    cuda = torch.cuda.is_available()
     if distributed:
         dist.init_process_group("nccl" if cuda else "gloo")
         rank, world = dist.get_rank(), dist.get_world_size()
