@@ -100,3 +100,10 @@ export function broadcastShapes(a: Shape, b: Shape): Shape | null {
   }
   return out;
 }
+
+/** NumPy broadcasting of any number of shapes (ONNX's multidirectional broadcasting); undefined when they do not broadcast. */
+export function broadcastAll(shapes: readonly Shape[]): Shape | undefined {
+  let out: Shape | null = [];
+  for (const s of shapes) out = out && broadcastShapes(out, s);
+  return out ?? undefined;
+}

@@ -3,14 +3,13 @@
  * a trained teacher-forced seq2seq graph by greedy or beam decoding, on fresh sentences of its built-in
  * dataset (reporting exact match against the references) or on a sentence given with --text.
  */
-import { readFile } from 'node:fs/promises';
 import { hasErrors, inferShapes, type GraphDoc } from '../../graph-core';
-import { decodeSafetensors, SafetensorsError } from '../../exporters/safetensors';
 import { getBuiltin } from '../../runtime/data/registry';
 import { DataError } from '../../runtime/data/errors';
 import { nodeBackend } from '../../runtime/train/backend-node';
 import { DecodeError, findDecodeInputs, Seq2SeqDecoder, type Hypothesis } from '../../runtime/infer/decode';
 import { EXIT, UserError, type CliIO } from '../io';
+import { readWeightsFile } from '../weights-file';
 import { openGraphOrTemplate } from '../template-source';
 
 export const decodeHelp = `Usage: layerloom decode <graph.json> --weights W.safetensors [options]
@@ -68,19 +67,7 @@ export async function decodeCommand(io: CliIO, a: DecodeArgs): Promise<number> {
   const [bos, eos, pad] = [id('<bos>'), id('<eos>'), id('<pad>')];
   if (bos < 0 || eos < 0 || pad < 0) throw new UserError(`dataset '${builtin.info.name}' has no <bos>, <eos> and <pad> tokens: it is not a sequence-to-sequence set`);
 
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(a.weights);
-  } catch {
-    throw new UserError(`cannot read the weights file ${a.weights}`);
-  }
-  let weights: Map<string, Float32Array>;
-  try {
-    weights = new Map(decodeSafetensors(bytes).map((t) => [t.name, t.data as Float32Array]));
-  } catch (e) {
-    if (e instanceof SafetensorsError) throw new UserError(`${a.weights} is not a safetensors file: ${e.message}`);
-    throw e;
-  }
+  const weights = await readWeightsFile(a.weights);
 
   let decoder: Seq2SeqDecoder;
   try {

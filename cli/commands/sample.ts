@@ -4,16 +4,15 @@
  * .npz (array `samples`, [N, …sample shape]) or .npy file; without --out it prints a summary.
  * Also the reading of the training section's `diffusion` object shared with `layerloom train`.
  */
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { hasErrors, inferShapes, TrainConfigError, type GraphDoc } from '../../graph-core';
 import { DEFAULT_DIFFUSION, findDiffusion, type DiffusionConfig } from '../../graph-core/train/diffusion';
-import { decodeSafetensors, SafetensorsError } from '../../exporters/safetensors';
 import { encodeNpy, encodeNpz } from '../../exporters/pytorch/npz';
 import { nodeBackend } from '../../runtime/train/backend-node';
 import { sampleDiffusion } from '../../runtime/train/diffusion-trainer';
 import { TrainSetupError } from '../../runtime/train/trainer';
 import { EXIT, UserError, type CliIO } from '../io';
+import { readWeightsFile } from '../weights-file';
 import { openGraphOrTemplate } from '../template-source';
 import { writeFilesAtomically } from '../atomic-write';
 
@@ -74,19 +73,7 @@ export async function sampleCommand(io: CliIO, a: SampleArgs): Promise<number> {
   if (!diffusion) throw new UserError(`${a.file} has no "diffusion" in its training section: layerloom sample draws from diffusion graphs`);
   const shaped = inferShapes(doc);
   if (hasErrors(shaped.diagnostics)) throw new UserError(`${a.file} has errors; run layerloom summary ${a.file} to see them`, EXIT.diagnostics);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(a.weights);
-  } catch {
-    throw new UserError(`cannot read the weights file ${a.weights}`);
-  }
-  let weights: Map<string, Float32Array>;
-  try {
-    weights = new Map(decodeSafetensors(bytes).map((t) => [t.name, t.data as Float32Array]));
-  } catch (e) {
-    if (e instanceof SafetensorsError) throw new UserError(`${a.weights} is not a safetensors file: ${e.message}`);
-    throw e;
-  }
+  const weights = await readWeightsFile(a.weights);
   let samples: { shape: number[]; data: Float32Array };
   try {
     findDiffusion(shaped);

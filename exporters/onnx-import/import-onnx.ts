@@ -13,6 +13,7 @@
  * Pure: no file system.
  */
 import {
+  broadcastAll,
   getLayer,
   GRAPH_FORMAT,
   GRAPH_VERSION,
@@ -312,21 +313,6 @@ const ELEMENTWISE_UNARY = new Set(['Abs', 'Ceil', 'Cos', 'Elu', 'Erf', 'Exp', 'F
 const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Where', 'Equal', 'Greater', 'Less', 'And', 'Or', 'PRelu', 'Mod', 'GreaterOrEqual', 'LessOrEqual', 'Sum', 'Mean']);
 const BOOL_RESULT = new Set(['Equal', 'Greater', 'Less', 'And', 'Or', 'Not', 'GreaterOrEqual', 'LessOrEqual']);
 
-function broadcastShapes(shapes: readonly Shape[]): Shape | undefined {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out: Dim[] = [];
-  for (let k = 0; k < rank; k++) {
-    let d: Dim = 1;
-    for (const s of shapes) {
-      const x = s[s.length - rank + k] ?? 1;
-      if (x === 1) continue;
-      if (d === 1) d = x;
-      else if (d !== x) return undefined;
-    }
-    out.push(d);
-  }
-  return out;
-}
 
 /** Output types of an operator no layer stands for: from the model's declarations, else from rules for common operators. */
 function genericTypes(n: OnnxNode, view: ModelView): Types {
@@ -356,7 +342,7 @@ function ruleTypes(n: OnnxNode, ins: readonly (TensorType | undefined)[], view: 
   if (BROADCASTING.has(n.opType)) {
     if (ins.some((t) => !t)) return undefined;
     const dtype = BOOL_RESULT.has(n.opType) ? 'bool' : n.opType === 'Where' ? ins[1]!.dtype : x.dtype;
-    return one(broadcastShapes(ins.map((t) => t!.shape)), dtype);
+    return one(broadcastAll(ins.map((t) => t!.shape)), dtype);
   }
   const constInts = (k: number) => (n.inputs[k] ? view.consts.get(n.inputs[k]!) : undefined);
   switch (n.opType) {
@@ -428,7 +414,7 @@ function ruleTypes(n: OnnxNode, ins: readonly (TensorType | undefined)[], view: 
     case 'MatMul': {
       const b = ins[1];
       if (!b || r < 1 || b.shape.length < 2) return undefined;
-      const lead = broadcastShapes([x.shape.slice(0, -2), b.shape.slice(0, -2)]);
+      const lead = broadcastAll([x.shape.slice(0, -2), b.shape.slice(0, -2)]);
       return lead ? one([...lead, x.shape[r - 2]!, b.shape[b.shape.length - 1]!].slice(r === 1 ? 1 : 0)) : undefined;
     }
     case 'ReduceMean':
@@ -456,7 +442,7 @@ function ruleTypes(n: OnnxNode, ins: readonly (TensorType | undefined)[], view: 
     case 'Expand': {
       const c = constInts(1);
       const shape = c ? shapeFromConst(c) : undefined;
-      return shape ? one(broadcastShapes([x.shape, shape.map((d) => (d === -1 ? 1 : d))])) : undefined;
+      return shape ? one(broadcastAll([x.shape, shape.map((d) => (d === -1 ? 1 : d))])) : undefined;
     }
     case 'Resize': {
       // Resize(X, roi, scales, sizes): the output has `sizes`, or each dim times its scale (rounded down).

@@ -24,7 +24,7 @@ import type { V } from '../ir/builder';
 import type { OnnxOpAttr } from '../ir/ops/onnx-op';
 import { p } from '../params';
 import type { ShapedGraph } from '../passes/infer-shapes';
-import type { DType, Dim, Shape, TensorType } from '../shape';
+import { broadcastAll, type DType, type TensorType } from '../shape';
 
 export type OnnxOpSlot =
   | 'in'
@@ -101,21 +101,6 @@ function parseParams(q: { attributes: string; inputs: string; outputs: string })
   };
 }
 
-function broadcast(shapes: readonly Shape[]): Shape | undefined {
-  const rank = Math.max(...shapes.map((s) => s.length));
-  const out: Dim[] = [];
-  for (let k = 0; k < rank; k++) {
-    let d: Dim = 1;
-    for (const s of shapes) {
-      const x = s[s.length - rank + k] ?? 1;
-      if (x === 1) continue;
-      if (d === 1) d = x;
-      else if (d !== x) return undefined;
-    }
-    out.push(d);
-  }
-  return out;
-}
 
 /** The output types of the operator given the types arriving on `in` (in connection order). */
 function outputTypes(opType: string, parsed: Parsed, arriving: readonly TensorType[]): { ok: true; types: TensorType[] } | { ok: false; result: ShapeResult } {
@@ -132,7 +117,7 @@ function outputTypes(opType: string, parsed: Parsed, arriving: readonly TensorTy
   const first = slotTypes[0];
   if (first && parsed.slots[0] === 'in' && UNARY.has(opType)) return { ok: true, types: [first] };
   if (first && slotTypes.length >= 2 && (BROADCAST.has(opType) || COMPARISON.has(opType))) {
-    const shape = broadcast(slotTypes.map((t) => t.shape));
+    const shape = broadcastAll(slotTypes.map((t) => t.shape));
     if (!shape) return { ok: false, result: fail('SHAPE_MISMATCH', { port: 'in', expected: 'shapes that broadcast together', got: slotTypes[1]!.shape }, { port: 'in' }) };
     return { ok: true, types: [{ shape, dtype: COMPARISON.has(opType) ? 'bool' : first.dtype }] };
   }
