@@ -17,28 +17,12 @@ import { nodeBackend } from '../../runtime/train/backend-node';
 import { DiffusionTrainer, sampleDiffusion } from '../../runtime/train/diffusion-trainer';
 import { runSystemPython } from '../helpers/onnx-checker';
 import { chain, node } from '../helpers/graphs';
+import { modeCoverage } from '../helpers/ring';
 
 const root = new URL('../../', import.meta.url).pathname;
 const example = join(root, 'examples/diffusion-ring.json');
 const ringDoc = (): GraphDoc => parseDocument(readFileSync(example, 'utf8')).doc!;
 const tmp = () => mkdtempSync(join(tmpdir(), 'layerloom-ddpm-'));
-
-function modeCoverage(points: Float32Array): { perMode: number[]; near: number } {
-  const n = points.length / 2;
-  const counts = new Array<number>(8).fill(0);
-  let near = 0;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < 8; k++) {
-      const a = (k * Math.PI) / 4;
-      if (Math.hypot(points[2 * i]! - 2 * Math.cos(a), points[2 * i + 1]! - 2 * Math.sin(a)) < 0.5) {
-        counts[k]!++;
-        near++;
-        break;
-      }
-    }
-  }
-  return { perMode: counts.map((c) => c / n), near: near / n };
-}
 
 describe('diffusion schedule and steps', () => {
   it('β, α, ᾱ, σ, the forward noising and one ancestral step match NumPy', () => {
