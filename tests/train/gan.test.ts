@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { inferShapes, initWeights, LOSS_OUTPUT, LR_INPUT, parseDocument, STEP_INPUT, TrainConfigError, type GraphDoc, type TrainProgram } from '../../graph-core';
+import { inferShapes, initWeights, parseDocument, TrainConfigError, type GraphDoc } from '../../graph-core';
 import { buildGanSteps, findGan } from '../../graph-core/train/gan-step';
 import { encodeModel } from '../../exporters/onnx/encode';
 import { irToOnnx } from '../../exporters/onnx/from-ir';
@@ -21,6 +21,7 @@ import { nodeBackend } from '../../runtime/train/backend-node';
 import { GanTrainer, type SampleEvent } from '../../runtime/train/gan-trainer';
 import { runSystemPython } from '../helpers/onnx-checker';
 import { chain, node } from '../helpers/graphs';
+import { ganStepRunner } from '../helpers/gan-steps';
 import { modeCoverage, normals } from '../helpers/ring';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -75,23 +76,7 @@ describe('GAN train steps', () => {
     expect(new Set(p.d.updates.values())).toEqual(new Set([...p.dWeights].flatMap((w) => [w, `state:${w}:exp_avg`, `state:${w}:exp_avg_sq`])));
     expect(new Set(p.g.updates.values())).toEqual(new Set([...p.gWeights].flatMap((w) => [w, `state:${w}:exp_avg`, `state:${w}:exp_avg_sq`])));
 
-    const live = new Map<string, Float32Array>(init);
-    for (const prog of [p.d, p.g]) for (const s of prog.state) live.set(s.name, new Float32Array(s.type.shape.reduce<number>((a, d) => a * (d as number), 1)));
-    const runStep = async (prog: TrainProgram, name: string, z: Float32Array, x?: Float32Array) => {
-      const session = await ort.InferenceSession.create(encodeModel(irToOnnx(prog.graph, { name, weights: new Map(), paramsAsInputs: true })));
-      const feeds: Record<string, ort.Tensor> = { z: new ort.Tensor('float32', z, [B, 2]) };
-      if (x) feeds.x = new ort.Tensor('float32', x, [B, 2]);
-      feeds[LR_INPUT] = new ort.Tensor('float32', Float32Array.of(lr), []);
-      feeds[STEP_INPUT] = new ort.Tensor('float32', Float32Array.of(1), []);
-      for (const w of prog.weights) feeds[w.name] = new ort.Tensor('float32', live.get(w.name)!, w.type.shape as number[]);
-      for (const s of prog.state) feeds[s.name] = new ort.Tensor('float32', live.get(s.name)!, s.type.shape as number[]);
-      const out = await session.run(feeds);
-      await session.release();
-      for (const [o, i] of prog.updates) live.set(i, out[o]!.data as Float32Array);
-      const scalars: Record<string, number> = { loss: (out[LOSS_OUTPUT]!.data as Float32Array)[0]! };
-      for (const m of prog.metrics) scalars[m] = (out[m]!.data as Float32Array)[0]!;
-      return scalars;
-    };
+    const { live, runStep } = ganStepRunner([p.d, p.g], init, B, lr);
     const d = await runStep(p.d, 'd_step', z1, real);
     const afterD = new Map(live);
     const g = await runStep(p.g, 'g_step', z2);

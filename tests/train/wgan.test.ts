@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { inferShapes, initWeights, LOSS_OUTPUT, LR_INPUT, parseDocument, STEP_INPUT, TrainConfigError, type GraphDoc, type TrainProgram } from '../../graph-core';
+import { inferShapes, initWeights, parseDocument, TrainConfigError, type GraphDoc } from '../../graph-core';
 import { buildGanSteps } from '../../graph-core/train/gan-step';
 import { encodeModel } from '../../exporters/onnx/encode';
 import { irToOnnx } from '../../exporters/onnx/from-ir';
@@ -19,6 +19,7 @@ import { getBuiltin } from '../../runtime/data/registry';
 import { nodeBackend } from '../../runtime/train/backend-node';
 import { GanTrainer, type SampleEvent } from '../../runtime/train/gan-trainer';
 import { runSystemPython } from '../helpers/onnx-checker';
+import { ganStepRunner } from '../helpers/gan-steps';
 import { modeCoverage, normals } from '../helpers/ring';
 
 const FULL = process.env.LAYERLOOM_FULL_TRAIN === '1';
@@ -45,23 +46,7 @@ describe('WGAN train steps', () => {
     const z1 = normals(B * 2, 11);
     const z2 = normals(B * 2, 12);
 
-    const live = new Map<string, Float32Array>(init);
-    for (const prog of [p.d, p.g]) for (const s of prog.state) live.set(s.name, new Float32Array(s.type.shape.reduce<number>((a, d) => a * (d as number), 1)));
-    const runStep = async (prog: TrainProgram, name: string, z: Float32Array, x?: Float32Array) => {
-      const session = await ort.InferenceSession.create(encodeModel(irToOnnx(prog.graph, { name, weights: new Map(), paramsAsInputs: true })));
-      const feeds: Record<string, ort.Tensor> = { z: new ort.Tensor('float32', z, [B, 2]) };
-      if (x) feeds.x = new ort.Tensor('float32', x, [B, 2]);
-      feeds[LR_INPUT] = new ort.Tensor('float32', Float32Array.of(lr), []);
-      feeds[STEP_INPUT] = new ort.Tensor('float32', Float32Array.of(1), []);
-      for (const w of prog.weights) feeds[w.name] = new ort.Tensor('float32', live.get(w.name)!, w.type.shape as number[]);
-      for (const s of prog.state) feeds[s.name] = new ort.Tensor('float32', live.get(s.name)!, s.type.shape as number[]);
-      const out = await session.run(feeds);
-      await session.release();
-      for (const [o, i] of prog.updates) live.set(i, out[o]!.data as Float32Array);
-      const scalars: Record<string, number> = { loss: (out[LOSS_OUTPUT]!.data as Float32Array)[0]! };
-      for (const m of prog.metrics) scalars[m] = (out[m]!.data as Float32Array)[0]!;
-      return scalars;
-    };
+    const { live, runStep } = ganStepRunner([p.d, p.g], init, B, lr);
     const d = await runStep(p.d, 'critic_step', z1, real);
     const afterD = new Map(live);
     const g = await runStep(p.g, 'g_step', z2);
