@@ -21,7 +21,7 @@ export async function newCommand(io: CliIO, args: { positionals: readonly string
     if (statSync(out).isDirectory()) throw new UserError(`${out} is a folder; give the name of the graph file to write, e.g. ${out}/model.json`);
     if (!args.force) throw new UserError(`${out} exists; choose another name or add --force to overwrite it`);
   }
-  const graph = { ...t.graph, name: t.graph.name ?? t.meta.title };
+  const graph = { ...t.graph, name: t.graph.name ?? t.meta.title, template: t.meta.id };
   try {
     await writeFilesAtomically([{ path: out, data: `${JSON.stringify(graph, null, 2)}\n` }]);
   } catch (e) {

@@ -43,6 +43,7 @@ export const documentSchema = z.looseObject({
   edges: z.array(edgeSchema).default([]),
   blocks: z.record(z.string(), blockDefinitionSchema).optional(),
   training: z.record(z.string(), z.unknown()).optional(),
+  template: z.string().min(1, 'a template id must not be empty').optional(),
 });
 
 /** `['nodes', 2, 'params']` → `nodes[2].params` */

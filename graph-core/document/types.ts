@@ -80,4 +80,6 @@ export interface GraphDoc {
   readonly blocks?: Readonly<Record<string, BlockDefinition>>;
   /** Training settings; interpreted by the trainer. Kept verbatim by graph-core. */
   readonly training?: Readonly<Record<string, unknown>>;
+  /** The gallery template this project was made from (its id, e.g. "G6"); the editor shows that template's notes. */
+  readonly template?: string;
 }

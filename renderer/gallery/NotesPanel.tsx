@@ -10,22 +10,24 @@ import { loadTemplate } from '../../templates';
 import { useApp } from '../app/AppContext';
 import { useEditorState } from '../app/useEditorState';
 import type { EditorState } from '../store/editor';
-import { activeTemplate, galleryStore } from './gallery-store';
+import { activeTemplate, closeNotes, galleryStore } from './gallery-store';
 import { renderInline, renderNotes } from './markdown';
 import { trainNow } from './train-now';
 import './gallery.css';
 
 const selectGeneration = (s: EditorState) => s.generation;
+const selectDocTemplate = (s: EditorState) => s.doc.template;
 
 export const NotesPanel = memo(function NotesPanel() {
   const { editor, ui } = useApp();
   const store = galleryStore(editor);
   const gallery = useSyncExternalStore(store.subscribe, store.getState);
   const generation = useEditorState(selectGeneration);
-  const id = activeTemplate(gallery, generation);
+  const docTemplate = useEditorState(selectDocTemplate);
+  const id = activeTemplate(gallery, generation, docTemplate);
   const template = useMemo(() => (id ? loadTemplate(id) : undefined), [id]);
   const html = useMemo(() => (template ? renderNotes(template.notes) : ''), [template]);
-  const presenter = gallery.presenter && template !== undefined;
+  const presenter = gallery.presenter && gallery.generation === generation && template !== undefined;
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
@@ -37,8 +39,8 @@ export const NotesPanel = memo(function NotesPanel() {
     };
   }, [presenter]);
 
-  const setPresenter = useCallback((on: boolean) => store.update((d) => void (d.presenter = on)), [store]);
-  const close = useCallback(() => store.setState({ template: null, generation: -1, presenter: false }), [store]);
+  const setPresenter = useCallback((on: boolean) => store.setState({ template: id, generation, presenter: on }), [store, id, generation]);
+  const close = useCallback(() => closeNotes(editor), [editor]);
 
   if (!template) return null;
   const { meta } = template;

@@ -1,6 +1,8 @@
 /**
  * What the gallery adds to the view state: the template the open project was created from (its notes sit
- * beside the canvas until another project is opened) and presenter mode. One store per editor.
+ * beside the canvas until another project is opened or they are closed) and presenter mode. One store per
+ * editor. The project file records the template's id (`template`), so a saved project shows its notes again
+ * when it is reopened.
  */
 import { parseProject } from '../store/project-file';
 import type { Editor } from '../store/editor';
@@ -8,9 +10,9 @@ import { createStore, type Store } from '../store/store';
 import { loadTemplate, type Template } from '../../templates';
 
 export interface GalleryState {
-  /** The template of the open project, or null. */
+  /** The template whose notes are shown for the project of `generation`, or null once they were closed. */
   readonly template: string | null;
-  /** The editor generation the template was opened in: a later project is not the template's. */
+  /** The editor generation this state is about: for a later project the document's own `template` counts. */
   readonly generation: number;
   readonly presenter: boolean;
 }
@@ -26,9 +28,18 @@ export function galleryStore(editor: Editor): Store<GalleryState> {
   return s;
 }
 
-/** The template whose notes belong to the open project, or null. */
-export function activeTemplate(state: GalleryState, generation: number): string | null {
-  return state.template !== null && state.generation === generation ? state.template : null;
+/**
+ * The template whose notes belong to the open project, or null: what the gallery set (or closed) for this
+ * project, else the template the project file names, when the gallery has it.
+ */
+export function activeTemplate(state: GalleryState, generation: number, docTemplate?: string): string | null {
+  if (state.generation === generation) return state.template;
+  return docTemplate !== undefined && loadTemplate(docTemplate) !== undefined ? docTemplate : null;
+}
+
+/** Hides the notes of the open project (until it is opened again). */
+export function closeNotes(editor: Editor): void {
+  galleryStore(editor).setState({ template: null, generation: editor.getState().generation, presenter: false });
 }
 
 export type OpenTemplate = { readonly ok: true; readonly template: Template } | { readonly ok: false; readonly message: string };
@@ -44,7 +55,7 @@ export function openTemplate(editor: Editor, id: string, mayReplace: () => boole
   const parsed = parseProject(JSON.stringify(template.graph));
   if (!parsed.ok) return { ok: false, message: `The template ${template.meta.title} could not be opened: ${parsed.diagnostics[0]?.message ?? 'not a graph'}` };
   if (!mayReplace()) return { ok: false, message: '' };
-  editor.load(parsed.doc, { name: 'Untitled' });
+  editor.load({ ...parsed.doc, template: id }, { name: 'Untitled' });
   galleryStore(editor).setState({ template: id, generation: editor.getState().generation, presenter: false });
   return { ok: true, template };
 }

@@ -25,7 +25,7 @@ export function emptyProject(name = 'Untitled'): EditorDoc {
   return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes: [], edges: [] };
 }
 
-const TOP_ORDER = ['format', 'version', 'name', 'nodes', 'edges', 'comments', 'training'];
+const TOP_ORDER = ['format', 'version', 'name', 'template', 'nodes', 'edges', 'comments', 'training'];
 const ONE_PER_LINE = new Set(['nodes', 'edges', 'comments']);
 
 /** The file text for `doc`: stable key order, one node/edge/comment per line, trailing newline. */

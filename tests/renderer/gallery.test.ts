@@ -5,11 +5,11 @@
 import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { filterTemplates } from '../../renderer/gallery/filter';
-import { activeTemplate, galleryStore, openTemplate } from '../../renderer/gallery/gallery-store';
+import { activeTemplate, closeNotes, galleryStore, openTemplate } from '../../renderer/gallery/gallery-store';
 import { renderInline, renderNotes } from '../../renderer/gallery/markdown';
 import { TABS_FOR_VIEW } from '../../renderer/gallery/views';
 import { createEditor, isDirty } from '../../renderer/store/editor';
-import { parseProject } from '../../renderer/store/project-file';
+import { parseProject, serializeProject } from '../../renderer/store/project-file';
 import { listTemplates, loadTemplate, templateMetaSchema } from '../../templates';
 
 const kx = (tex: string, displayMode: boolean) => katex.renderToString(tex, { displayMode, throwOnError: false, strict: 'ignore' });
@@ -82,7 +82,7 @@ describe('opening a template', () => {
     expect(r.ok).toBe(true);
     const s = editor.getState();
     const expected = parseProject(JSON.stringify(loadTemplate('xor-hidden-layer')!.graph));
-    expect(expected.ok && s.doc).toEqual(expected.ok && expected.doc);
+    expect(expected.ok && s.doc).toEqual(expected.ok && { ...expected.doc, template: 'xor-hidden-layer' });
     expect(s.doc.training).toMatchObject({ dataset: 'xor-clusters', seed: 0 });
     expect(s.file).toEqual({ name: 'Untitled' });
     expect(isDirty(s)).toBe(false);
@@ -92,7 +92,32 @@ describe('opening a template', () => {
     const edited = parseProject(JSON.stringify({ ...loadTemplate('spam-mlp')!.graph }));
     if (!edited.ok) throw new Error('spam-mlp did not parse');
     editor.load(edited.doc, { name: 'other.json' });
-    expect(activeTemplate(galleryStore(editor).getState(), editor.getState().generation)).toBeNull();
+    expect(activeTemplate(galleryStore(editor).getState(), editor.getState().generation, editor.getState().doc.template)).toBeNull();
+  });
+
+  it('records the template in the project file, so a saved project shows its notes again when reopened', () => {
+    const editor = createEditor();
+    expect(openTemplate(editor, 'xor-hidden-layer', () => true).ok).toBe(true);
+    const text = serializeProject(editor.getState().doc);
+    expect(text.split('\n').slice(0, 5)).toContain('  "template": "xor-hidden-layer",');
+
+    const reopened = parseProject(text);
+    if (!reopened.ok) throw new Error(reopened.diagnostics[0]?.message);
+    editor.load(reopened.doc, { name: 'xor.json', location: '/tmp/xor.json' });
+    const gen = () => editor.getState().generation;
+    expect(activeTemplate(galleryStore(editor).getState(), gen(), editor.getState().doc.template)).toBe('xor-hidden-layer');
+
+    // Closed notes stay closed for this project; opening it again shows them.
+    closeNotes(editor);
+    expect(activeTemplate(galleryStore(editor).getState(), gen(), editor.getState().doc.template)).toBeNull();
+    editor.load(reopened.doc, { name: 'xor.json' });
+    expect(activeTemplate(galleryStore(editor).getState(), gen(), editor.getState().doc.template)).toBe('xor-hidden-layer');
+
+    // A file naming a template the gallery does not have shows no notes and still opens.
+    const unknown = parseProject(text.replace('"xor-hidden-layer"', '"not-in-this-gallery"'));
+    if (!unknown.ok) throw new Error(unknown.diagnostics[0]?.message);
+    editor.load(unknown.doc, { name: 'x.json' });
+    expect(activeTemplate(galleryStore(editor).getState(), gen(), editor.getState().doc.template)).toBeNull();
   });
 
   it('leaves everything as it was when the user keeps the unsaved project, or the template does not exist', () => {

@@ -41,7 +41,7 @@ describe('layerloom new', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toBe(`wrote ${out}: G6 CNN in operation (the exam network) (7 layers). Train it with: layerloom train ${out}\n`);
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(loadTemplate('cnn-in-operation')!.graph);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ ...loadTemplate('cnn-in-operation')!.graph, template: 'cnn-in-operation' });
     const s = await cli('summary', out, '--json');
     expect(s.code).toBe(0);
     expect(JSON.parse(s.out).total_params).toBe(2766);
