@@ -33,7 +33,7 @@ import type { IrGraph } from '../ir/types';
 import type { ShapedGraph } from '../passes/infer-shapes';
 import { lowerLayers, outputName, type LoweredGraph } from '../passes/lower';
 import type { Shape, TensorType } from '../shape';
-import { completeTrainStep, resolveOptimizer, TrainConfigError, type OptimizerChoice, type ResolvedOptimizer, type TrainProgram } from './train-step';
+import { completeTrainStep, resolveOptimizer, TrainConfigError, type OptimizerChoice, type ResolvedOptimizer, type StepObjective, type TrainProgram } from './train-step';
 
 /** What makes a graph a GAN: Noise nodes whose path reaches one Discriminator, fed the generated sample. */
 export interface GanGraph {
@@ -146,14 +146,34 @@ export function buildGanSteps(shaped: ShapedGraph, cfg: GanStepConfig): GanProgr
   if (cfg.clipWeights !== undefined && !(cfg.clipWeights > 0 && Number.isFinite(cfg.clipWeights)))
     throw new TrainConfigError(`weight clipping needs a positive bound c (weights are kept in [−c, c]), not ${cfg.clipWeights}`);
   if (shaped.nodes.has(realInput)) throw new TrainConfigError(`the real samples enter the GAN as input '${realInput}'; rename node ${realInput}`);
-  const weightsOf = (ids: readonly string[]) =>
-    new Set(ids.flatMap((id) => Object.entries(shaped.info.get(id)?.weights ?? {}).flatMap(([name, spec]) => (spec.stateOnly ? [] : [`${id}.${name}`]))));
-  const dWeights = weightsOf([gan.discriminator]);
-  const gWeights = weightsOf(gan.generator);
+  const { d: dWeights, g: gWeights } = playerWeights(shaped, gan);
   if (gWeights.size === 0) throw new TrainConfigError(`the generator between Noise and ${gan.discriminator} has no weights to train`);
   const generator = generatorGraph(shaped, gan);
   const step = (which: 'd' | 'g') => buildStep(shaped, generator, gan, { ...cfg, realInput }, optimizer, which, which === 'd' ? dWeights : gWeights);
   return { gan, d: step('d'), g: step('g'), sample: buildSampleProgram(generator, gan), dWeights, gWeights };
+}
+
+/** The weight names each player trains: the Discriminator's, and the generator's (no buffers). */
+function playerWeights(shaped: ShapedGraph, gan: GanGraph): { d: Set<string>; g: Set<string> } {
+  const weightsOf = (ids: readonly string[]) =>
+    new Set(ids.flatMap((id) => Object.entries(shaped.info.get(id)?.weights ?? {}).flatMap(([name, spec]) => (spec.stateOnly ? [] : [`${id}.${name}`]))));
+  return { d: weightsOf([gan.discriminator]), g: weightsOf(gan.generator) };
+}
+
+/**
+ * The forward pass and objective of one player's step (`d`: the Discriminator's, `g`: the generator's),
+ * in a builder, and the weights that step trains: what the gradient probe differentiates.
+ */
+export function ganStepObjective(
+  shaped: ShapedGraph,
+  cfg: Pick<GanStepConfig, 'batch' | 'realInput' | 'objective'>,
+  which: 'd' | 'g',
+): { readonly gan: GanGraph; readonly ir: IrBuilder; readonly objective: StepObjective; readonly trains: ReadonlySet<string> } {
+  const gan = findGan(shaped);
+  if (!gan) throw new TrainConfigError('this graph is not a GAN: no Noise node reaches a Discriminator');
+  const full = { ...cfg, realInput: cfg.realInput ?? DEFAULT_REAL_INPUT };
+  const { ir, objective } = stepObjective(shaped, generatorGraph(shaped, gan), gan, full, which);
+  return { gan, ir, objective, trains: playerWeights(shaped, gan)[which] };
 }
 
 /** The graph restricted to the generator (the Discriminator removed): its only output is the sample. */
@@ -187,6 +207,23 @@ function buildStep(
   which: 'd' | 'g',
   trains: ReadonlySet<string>,
 ): TrainProgram {
+  const { ir, objective } = stepObjective(shaped, generator, gan, cfg, which);
+  return completeTrainStep(ir, objective, {
+    optimizer,
+    ...(cfg.clipNorm !== undefined ? { clipNorm: cfg.clipNorm } : {}),
+    ...(which === 'd' && cfg.clipWeights !== undefined ? { clipWeights: cfg.clipWeights } : {}),
+    trains: (name) => trains.has(name),
+  });
+}
+
+/** The lowered generator, the Discriminator on generated (and for `d`, real) samples, and the player's loss. */
+function stepObjective(
+  shaped: ShapedGraph,
+  generator: ShapedGraph,
+  gan: GanGraph,
+  cfg: Pick<GanStepConfig, 'batch' | 'objective'> & { readonly realInput: string },
+  which: 'd' | 'g',
+): { ir: IrBuilder; objective: StepObjective } {
   const lowered = lowerLayers(generator, { mode: 'train', batch: cfg.batch });
   const ir = lowered.builder;
   const fake = sampleValue(lowered, shaped, gan).value;
@@ -217,22 +254,16 @@ function buildStep(
     metrics.set(GAN_METRICS.dReal, ir.scoped('gan/d_x', () => report(dReal)));
     metrics.set(GAN_METRICS.dFake, ir.scoped('gan/d_g_z', () => report(dFake)));
   }
-  return completeTrainStep(
+  return {
     ir,
-    {
+    objective: {
       loss,
       metrics,
       bufferUpdates,
       feeds,
       dataSource: (name) => (name === cfg.realInput ? { node: cfg.realInput, kind: 'input' } : undefined),
     },
-    {
-      optimizer,
-      ...(cfg.clipNorm !== undefined ? { clipNorm: cfg.clipNorm } : {}),
-      ...(which === 'd' && cfg.clipWeights !== undefined ? { clipWeights: cfg.clipWeights } : {}),
-      trains: (name) => trains.has(name),
-    },
-  );
+  };
 }
 
 /**

@@ -168,19 +168,8 @@ export function completeTrainStep(
   const taken = before.inputs.find((i) => i.name === LR_INPUT || i.name === STEP_INPUT);
   if (taken)
     throw new TrainConfigError(`the train step feeds the learning rate and the step number as inputs '${LR_INPUT}' and '${STEP_INPUT}'; rename the Input '${taken.name}' to train this graph`);
-  const trains = cfg.trains ?? (() => true);
-  const trainable = before.params.filter((p) => p.spec.trainable !== false && trains(p.name));
-  const values = trainable.map((p) => ir.value(p.value));
-  const grads = autodiff(ir, total, values);
-  // Frozen rows (Embedding's padding_idx) get a zero gradient, so no optimizer moves them.
-  let gradList: (V | undefined)[] = values.map((v, i) => {
-    const g = grads.get(v.id);
-    const rows = trainable[i]!.spec.frozenRows;
-    if (!g || !rows?.length) return g;
-    const n = v.type.shape[0] as number;
-    const keep = Array.from({ length: n }, (_, r) => (rows.includes(r) ? 0 : 1));
-    return ir.mul(g, ir.tensor([n, ...v.type.shape.slice(1).map(() => 1)], keep));
-  });
+  const { trainable, values, grads: rawGrads } = weightGradients(ir, total, cfg.trains);
+  let gradList = rawGrads;
   // Per-node gradient norms, as torch.linalg.vector_norm(torch.cat([p.grad.flatten() for p in module.parameters()])).
   const gradNorms: { name: string; node: string }[] = [];
   if (cfg.gradNormNodes) {
@@ -243,6 +232,46 @@ export function completeTrainStep(
   }
 
   const graph = ir.build();
+  return {
+    graph,
+    ...describeInputs(graph, objective),
+    weights: graph.params.map((p) => ({ name: p.name, type: graph.values[p.value]!.type })),
+    state,
+    updates,
+    metrics: [...objective.metrics.keys()].map(metricName),
+    gradNorms,
+  };
+}
+
+/**
+ * The gradients of `loss` with respect to the builder's trainable params that `trains` selects, in param
+ * order; undefined for a weight that does not reach the loss. Frozen rows (Embedding's padding_idx) get a
+ * zero gradient, so no optimizer moves them.
+ */
+export function weightGradients(
+  ir: IrBuilder,
+  loss: V,
+  trains: (weightName: string) => boolean = () => true,
+): { trainable: IrGraph['params'][number][]; values: V[]; grads: (V | undefined)[] } {
+  const trainable = ir.build().params.filter((p) => p.spec.trainable !== false && trains(p.name));
+  const values = trainable.map((p) => ir.value(p.value));
+  const grads = autodiff(ir, loss, values);
+  return {
+    trainable,
+    values,
+    grads: values.map((v, i) => {
+      const g = grads.get(v.id);
+      const rows = trainable[i]!.spec.frozenRows;
+      if (!g || !rows?.length) return g;
+      const n = v.type.shape[0] as number;
+      const keep = Array.from({ length: n }, (_, r) => (rows.includes(r) ? 0 : 1));
+      return ir.mul(g, ir.tensor([n, ...v.type.shape.slice(1).map(() => 1)], keep));
+    }),
+  };
+}
+
+/** Sorts a step graph's inputs into data (dataset inputs and loss targets) and runtime-generated feeds. */
+export function describeInputs(graph: IrGraph, objective: Pick<StepObjective, 'feeds' | 'dataSource'>): Pick<TrainProgram, 'dataInputs' | 'feeds'> {
   const dataInputs: TrainProgram['dataInputs'][number][] = [];
   const feeds: TrainProgram['feeds'][number][] = [];
   for (const input of graph.inputs) {
@@ -253,16 +282,7 @@ export function completeTrainStep(
     else if (spec) feeds.push({ name: input.name, type, spec });
     else if (source) dataInputs.push({ name: input.name, type, source });
   }
-  return {
-    graph,
-    dataInputs,
-    feeds,
-    weights: graph.params.map((p) => ({ name: p.name, type: graph.values[p.value]!.type })),
-    state,
-    updates,
-    metrics: [...objective.metrics.keys()].map(metricName),
-    gradNorms,
-  };
+  return { dataInputs, feeds };
 }
 
 export interface EvalProgram {
