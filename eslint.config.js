@@ -40,6 +40,15 @@ export default tseslint.config(
     [...node, 'electron', ...folders('cli', 'bin', 'build', 'tests')],
     'the renderer reaches the OS only through the Host interface: no Node, no Electron, no CLI code (electron/ipc-contract types are allowed).',
   ),
-  restrict(['electron/**/*.ts'], [...ui.filter((m) => m !== 'electron'), ...folders('renderer/canvas', 'renderer/app', 'cli')], 'electron/ holds the main process and preload only.'),
+  {
+    ...restrict(
+      ['electron/**/*.ts'],
+      [...ui.filter((m) => m !== 'electron'), ...ort, ...folders('renderer/canvas', 'renderer/app', 'renderer/train', 'runtime', 'cli')],
+      'electron/ holds the main process and preload only; training runs in electron/training-utility.ts.',
+    ),
+    ignores: ['electron/training-utility.ts'],
+  },
+  // The native training process: Electron glue around the renderer's training session and onnxruntime-node, nothing of the UI.
+  restrict(['electron/training-utility.ts'], [...ui, 'onnxruntime-web', 'onnxruntime-web/*', ...folders('renderer/canvas', 'renderer/app', 'cli')], 'the training process runs the training session on onnxruntime-node only.'),
   { files: ['cli/**/*.ts', 'bench/**/*.ts', 'build/**/*.ts'], rules: { 'no-console': 'off' } },
 );

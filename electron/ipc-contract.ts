@@ -116,6 +116,14 @@ export type NativeEditCommand = z.infer<typeof nativeEditSchema>;
 
 const nothing = z.null();
 
+/**
+ * Native training: the renderer asks for a port to the training process with a nonce of its choosing; the
+ * port arrives on TRAINING_PORT_CHANNEL (webContents.postMessage, which can transfer ports) with that nonce.
+ */
+export const trainingNonceSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, _ or -');
+export const TRAINING_PORT_CHANNEL = 'training:port';
+export const trainingPortSchema = z.strictObject({ nonce: trainingNonceSchema });
+
 /** Renderer → main requests that expect a reply (ipcRenderer.invoke / ipcMain.handle). */
 export const invokeContract = {
   /** Shows an open dialog (or takes the file the OS asked this window to open); null when cancelled. */
@@ -141,6 +149,8 @@ export const invokeContract = {
   'weights:read': { request: z.strictObject({ location: locationSchema }), response: weightsBytesSchema.nullable() },
   /** Replaces them atomically. */
   'weights:write': { request: z.strictObject({ location: locationSchema, bytes: weightsBytesSchema }), response: nothing },
+  /** A port to the native training process, delivered on TRAINING_PORT_CHANNEL (forks the process on first use). */
+  'training:connect': { request: z.strictObject({ nonce: trainingNonceSchema }), response: nothing },
 } as const;
 
 /** Renderer → main one-way messages (ipcRenderer.send / ipcMain.on). */
@@ -153,6 +163,8 @@ export const sendContract = {
 /** Main → renderer events (webContents.send / ipcRenderer.on). */
 export const eventContract = {
   'menu:command': menuCommandSchema,
+  /** The native training process this window was connected to has died; one line for the training panel. */
+  'training:gone': z.strictObject({ message: z.string().max(LIMITS.error) }),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeContract;

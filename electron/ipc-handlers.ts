@@ -90,6 +90,8 @@ export interface HandlerDeps {
   readonly windows: HandlerWindows;
   /** Largest project file, in bytes (LIMITS.projectBytes). */
   readonly maxBytes?: number;
+  /** Native training (training-process.ts); without it `training:connect` is refused. */
+  readonly training?: { connect(windowId: number, nonce: string): void };
 }
 
 /** A request refused by a check (sender, channel, payload, path); its message goes back to the renderer. */
@@ -260,6 +262,17 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
     'weights:write': async (_windowId, { location, bytes }) => {
       if (!(await mayUse(location))) throw new IpcRefusal(`Refused to write weights for "${location.slice(0, 300)}": it is not a project opened or saved here.`);
       await atomicWriteFile(weightsPathFor(location), bytes);
+      return null;
+    },
+
+    'training:connect': async (windowId, { nonce }) => {
+      if (!deps.training) throw new IpcRefusal('Native training is not available in this window.');
+      try {
+        deps.training.connect(windowId, nonce);
+      } catch (error) {
+        // TrainingProcessError: already one line for a person.
+        throw new IpcRefusal(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+      }
       return null;
     },
   };

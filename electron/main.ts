@@ -10,9 +10,10 @@
  *   menu.ts           the native menus and their accelerators
  *   security.ts       web preferences, CSP, navigation/new-window/permission policy, WebGPU switches
  *   app-protocol.ts   app:// serving dist/web with CSP and COOP/COEP headers
+ *   training-process.ts  the native training process (utilityProcess, forked on first use, one port per window)
  *
- * Built by `npm run build:electron` into dist/electron/main.cjs (and preload.cjs beside it); the renderer is
- * served from dist/web (`npm run build:web`).
+ * Built by `npm run build:electron` into dist/electron/main.cjs (and preload.cjs and training-utility.cjs
+ * beside it); the renderer is served from dist/web (`npm run build:web`).
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -22,11 +23,13 @@ import {
   dialog,
   ipcMain,
   Menu,
+  MessageChannelMain,
   nativeTheme,
   protocol,
   screen,
   session,
   shell,
+  utilityProcess,
   type IpcMainEvent,
   type IpcMainInvokeEvent,
 } from 'electron';
@@ -34,19 +37,32 @@ import pkg from '../package.json';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { CLOSE_CHOICES, CloseGuard, closeQuestion } from './close-guard';
 import { describeGpuStatus } from './gpu-status';
-import { APP_ENTRY_URL, APP_SCHEME, eventContract, INVOKE_CHANNELS, SEND_CHANNELS, type MenuCommand, type NativeEditCommand } from './ipc-contract';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  eventContract,
+  INVOKE_CHANNELS,
+  SEND_CHANNELS,
+  TRAINING_PORT_CHANNEL,
+  trainingPortSchema,
+  type MenuCommand,
+  type NativeEditCommand,
+} from './ipc-contract';
 import { createIpcHandlers, type HandlerDialogs, type HandlerWindows, type IpcSender } from './ipc-handlers';
 import { buildMenuTemplate } from './menu';
 import { PathGrants, projectPathsFromArgv, RecentProjects } from './project-files';
 import { planStartup, RecoveryStore } from './recovery';
 import { BlockLibraryStore } from './block-library';
 import { allowNavigation, allowPermission, chromiumSwitches, newWindowDecision, secureWebPreferences } from './security';
+import { TrainingProcess } from './training-process';
 import { cascadeFrom, loadWindowState, MIN_SIZE, placeWindow, saveWindowState, type Rect } from './window-state';
 
 const APP_NAME = 'Layerloom';
 const warn = (what: string, error: unknown) => console.warn(`Layerloom: ${what}: ${error instanceof Error ? error.message : String(error)}`);
 const RENDERER_DIR = join(__dirname, '..', 'web');
 const PRELOAD = join(__dirname, 'preload.cjs');
+/** The native training process's entry (electron/training-utility.ts). */
+const TRAINING_UTILITY = join(__dirname, 'training-utility.cjs');
 /** How long a file the OS asked a window to open waits for that window's renderer to ask for it. */
 const PENDING_OPEN_MS = 60_000;
 
@@ -186,6 +202,7 @@ function start(): void {
     win.on('closed', () => {
       clearTimeout(boundsTimer);
       records.delete(id);
+      training.windowClosed(id);
       if (!record.keepRecovery) recovery.clear(record.slot).catch((error: unknown) => warn('could not remove an autosave', error));
       if (quitting && records.size > 0) app.quit();
     });
@@ -406,7 +423,26 @@ function start(): void {
     },
   };
 
-  const handlers = createIpcHandlers({ grants, recent, recovery, blocks, dialogs, windows });
+  // Native CPU training: onnxruntime-node in a utility process, forked when a window first asks for it.
+  const training = new TrainingProcess<Electron.MessagePortMain>({
+    fork: () => utilityProcess.fork(TRAINING_UTILITY, [], { serviceName: 'Layerloom training', stdio: 'inherit' }),
+    channel: () => new MessageChannelMain(),
+    deliver: (windowId, nonce, port) => {
+      const record = recordOf(windowId);
+      if (!record || record.win.isDestroyed()) {
+        port.close();
+        return false;
+      }
+      record.win.webContents.postMessage(TRAINING_PORT_CHANNEL, trainingPortSchema.parse({ nonce }), [port]);
+      return true;
+    },
+    notifyGone: (windowId, message) => {
+      const record = recordOf(windowId);
+      if (record && !record.win.isDestroyed()) record.win.webContents.send('training:gone', eventContract['training:gone'].parse({ message }));
+    },
+  });
+
+  const handlers = createIpcHandlers({ grants, recent, recovery, blocks, dialogs, windows, training });
 
   function senderOf(event: IpcMainEvent | IpcMainInvokeEvent): IpcSender {
     const win = BrowserWindow.fromWebContents(event.sender);
@@ -465,6 +501,8 @@ function start(): void {
   app.on('before-quit', () => {
     quitting = true;
   });
+
+  app.on('will-quit', () => training.dispose());
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin' || quitting) app.quit();

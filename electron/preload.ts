@@ -9,7 +9,15 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { z } from 'zod';
-import type { Host, LibraryBlock, MenuCommand as HostMenuCommand, ProjectFile, RecentProject } from '../renderer/host/host';
+import {
+  NATIVE_TRAINING_PORT_MESSAGE,
+  type Host,
+  type LibraryBlock,
+  type MenuCommand as HostMenuCommand,
+  type NativeTraining,
+  type ProjectFile,
+  type RecentProject,
+} from '../renderer/host/host';
 import {
   describeIssues,
   eventContract,
@@ -26,6 +34,8 @@ import {
   type SendChannel,
   type SendPayload,
   sendContract,
+  TRAINING_PORT_CHANNEL,
+  trainingPortSchema,
 } from './ipc-contract';
 
 // The page's CSP forbids eval; tell zod not to try compiling validators with `new Function`.
@@ -102,11 +112,51 @@ ipcRenderer.on('menu:command', (_event, payload: unknown) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
+// Native training: ports to the training process, relayed to the page
+// ---------------------------------------------------------------------------------------------------------
+
+// A MessagePort cannot cross the context bridge; the page's own window receives it with window.postMessage
+// (renderer/train/native-channel.ts picks it up by its nonce).
+ipcRenderer.on(TRAINING_PORT_CHANNEL, (event: { ports?: readonly MessagePort[] }, payload: unknown) => {
+  const parsed = trainingPortSchema.safeParse(payload);
+  const port = event.ports?.[0];
+  if (!parsed.success || !port) {
+    console.warn('Layerloom: ignored an invalid training port message');
+    return;
+  }
+  window.postMessage({ type: NATIVE_TRAINING_PORT_MESSAGE, nonce: parsed.data.nonce }, '*', [port]);
+});
+
+const goneListeners = new Set<(message: string) => void>();
+ipcRenderer.on('training:gone', (_event, payload: unknown) => {
+  const parsed = eventContract['training:gone'].safeParse(payload);
+  if (!parsed.success) {
+    console.warn(`Layerloom: ignored an invalid training notice (${describeIssues(parsed.error)})`);
+    return;
+  }
+  for (const listener of [...goneListeners]) listener(parsed.data.message);
+});
+
+const nativeTraining: NativeTraining = {
+  requestPort: async (nonce: string) => {
+    await call('training:connect', { nonce });
+  },
+  onGone(listener: (message: string) => void): () => void {
+    goneListeners.add(listener);
+    return () => {
+      goneListeners.delete(listener);
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
 // The Host
 // ---------------------------------------------------------------------------------------------------------
 
 const host: Host = {
   kind: 'electron',
+
+  nativeTraining,
 
   openProject: (): Promise<ProjectFile | null> => call('project:open', null),
 

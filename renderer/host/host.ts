@@ -55,8 +55,31 @@ export type MenuCommand =
   | 'toggleTheme'
   | 'help';
 
+/**
+ * What the preload posts to the page's own window (window.postMessage, the port transferred) when a port to
+ * the native training process arrives: `{ type: NATIVE_TRAINING_PORT_MESSAGE, nonce }`.
+ */
+export const NATIVE_TRAINING_PORT_MESSAGE = 'layerloom:training-port';
+
+/**
+ * Native CPU training in the desktop app: onnxruntime-node in Electron's utility process, reached over a
+ * MessagePort that speaks the training worker's protocol (renderer/train/protocol.ts).
+ */
+export interface NativeTraining {
+  /**
+   * Asks for a new port to the training process (main starts it if none runs). The port arrives as a
+   * 'message' event on the page's window carrying `{ type: NATIVE_TRAINING_PORT_MESSAGE, nonce }`; rejects
+   * with one line when main refuses.
+   */
+  requestPort(nonce: string): Promise<void>;
+  /** The training process this window was connected to died; `message` is one line for the panel. */
+  onGone(listener: (message: string) => void): () => void;
+}
+
 export interface Host {
   readonly kind: 'electron' | 'browser';
+  /** Native CPU training; only the desktop app has it. */
+  readonly nativeTraining?: NativeTraining;
   /** Shows an open dialog; null when the user cancels. */
   openProject(): Promise<ProjectFile | null>;
   /** Opens a recent project by location. */

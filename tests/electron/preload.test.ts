@@ -13,7 +13,7 @@ import { LIMITS } from '../../electron/ipc-contract';
 import { createIpcHandlers, type IpcSender } from '../../electron/ipc-handlers';
 import { PathGrants, RecentProjects } from '../../electron/project-files';
 import { RecoveryStore } from '../../electron/recovery';
-import type { Host, MenuCommand } from '../../renderer/host/host';
+import { NATIVE_TRAINING_PORT_MESSAGE, type Host, type MenuCommand } from '../../renderer/host/host';
 
 const root = new URL('../../', import.meta.url).pathname;
 const lenet = readFileSync(join(root, 'examples/lenet5.json'), 'utf8');
@@ -120,6 +120,7 @@ function loadPreload(options: { reply?: (channel: string, payload: unknown) => u
     sent,
     document,
     menu: (payload: unknown) => listeners.get('menu:command')!({}, payload),
+    emit: (channel: string, event: unknown, payload: unknown) => listeners.get(channel)!(event, payload),
   };
 }
 
@@ -136,6 +137,7 @@ describe('the preload Host', () => {
         'deleteBlock',
         'kind',
         'listBlocks',
+        'nativeTraining',
         'onMenuCommand',
         'openProject',
         'openRecent',
@@ -260,5 +262,39 @@ describe('menu commands in the preload', () => {
       ['window:native-edit', { command: 'selectAll' }],
     ]);
     expect(got).toEqual(['fitView', 'copy']);
+  });
+
+  it('native training: asks main for a port, relays the port to the page by its nonce, and tells the page when the process is gone', async () => {
+    // Without a training process in main (as in a test of the handlers alone) the request is refused in one line.
+    const refused = loadPreload();
+    await expect(refused.host.nativeTraining!.requestPort('abcdef123456')).rejects.toThrow(/^Native training is not available in this window\.$/);
+    await expect(refused.host.nativeTraining!.requestPort('short')).rejects.toThrow(/^Layerloom refused "training:connect": nonce: 8 to 64/);
+
+    const asked: unknown[] = [];
+    const p = loadPreload({ reply: (channel, payload) => (asked.push([channel, payload]), { ok: true, value: null }) });
+    await p.host.nativeTraining!.requestPort('abcdef123456');
+    expect(asked).toEqual([['training:connect', { nonce: 'abcdef123456' }]]);
+
+    // The port main sends is posted to the page's own window with the nonce; malformed deliveries are dropped.
+    const posted: Array<[unknown, string, unknown[] | undefined]> = [];
+    const saved = (globalThis as { window?: unknown }).window;
+    (globalThis as { window?: unknown }).window = { postMessage: (data: unknown, origin: string, transfer?: unknown[]) => posted.push([data, origin, transfer]) };
+    try {
+      const port = { name: 'port' };
+      p.emit('training:port', { ports: [port] }, { nonce: 'abcdef123456' });
+      p.emit('training:port', { ports: [port] }, { nonce: 'abcdef123456', extra: 1 });
+      p.emit('training:port', { ports: [] }, { nonce: 'abcdef123456' });
+      expect(posted).toEqual([[{ type: NATIVE_TRAINING_PORT_MESSAGE, nonce: 'abcdef123456' }, '*', [port]]]);
+    } finally {
+      (globalThis as { window?: unknown }).window = saved;
+    }
+
+    const gone: string[] = [];
+    const unsubscribe = p.host.nativeTraining!.onGone((m) => gone.push(m));
+    p.emit('training:gone', {}, { message: 'The native training process stopped unexpectedly (exit code 9).' });
+    p.emit('training:gone', {}, { message: 42 });
+    unsubscribe();
+    p.emit('training:gone', {}, { message: 'after unsubscribing' });
+    expect(gone).toEqual(['The native training process stopped unexpectedly (exit code 9).']);
   });
 });
