@@ -107,6 +107,15 @@ const CASES: readonly Golden[] = [
   layerCase('LSTM c_n', 'LSTM', { hidden_size: 3, num_layers: 2 }, { in: [3, 2] }, { port: 'c_n', then: [flatten()] }),
   layerCase('GRU', 'GRU', { hidden_size: 4 }, { in: [4, 3] }, { then: [node('sel', 'SelectIndex', { dim: 1, index: -1 })] }),
   layerCase('GRU, 2 layers, bidirectional', 'GRU', { hidden_size: 3, num_layers: 2, bidirectional: true }, { in: [4, 3] }, { port: 'last' }),
+  // A lookup in a table smaller than the batch's positions: the recurrent layer projects the table (recurrent.ts).
+  layerCase('Embedding → LSTM (table projected)', 'Embedding', { num_embeddings: 5, embedding_dim: 3 }, { in: { shape: [6], dtype: 'int64' } }, {
+    then: [node('rnn', 'LSTM', { hidden_size: 4 }), node('sel', 'SelectIndex', { dim: 1, index: -1 })],
+    ints: { x: 5 },
+  }),
+  layerCase('Embedding → GRU, bidirectional (table projected)', 'Embedding', { num_embeddings: 4, embedding_dim: 2 }, { in: { shape: [5], dtype: 'int64' } }, {
+    then: [node('rnn', 'GRU', { hidden_size: 3, bidirectional: true }), flatten()],
+    ints: { x: 4 },
+  }),
   layerCase('Attention, general score', 'Attention', { score: 'general' }, { query: [3, 4], keys: [5, 6], values: [5, 2] }, { port: 'context', then: [flatten()] }),
   layerCase('Attention, additive score', 'Attention', { score: 'additive', attn_dim: 3 }, { query: [3, 4], keys: [5, 6], values: [5, 2] }, {
     port: 'context',
@@ -147,6 +156,40 @@ const CASES: readonly Golden[] = [
       ],
       [edge('x', 'conv'), edge('conv', 'bn'), edge('bn', 'act'), edge('act', 'flat'), edge('flat', 'fc'), edge('fc', 'loss.input'), edge('y', 'loss.target')],
       'conv-bn',
+    ),
+    batch: 4,
+    ints: { y: 3 },
+  },
+  {
+    // LeNet's shape: tiling 2×2 max pools (their short gradient path), the second over 16 channels.
+    name: 'Conv2d → ReLU → MaxPool2d → Conv2d → ReLU → MaxPool2d → Flatten → Linear → CrossEntropyLoss',
+    doc: doc(
+      [
+        node('x', 'Input', { shape: [1, 8, 8] }),
+        node('c1', 'Conv2d', { out_channels: 4, kernel_size: 3, padding: 1 }),
+        node('a1', 'ReLU'),
+        node('s2', 'MaxPool2d', { kernel_size: 2 }),
+        node('c3', 'Conv2d', { out_channels: 16, kernel_size: 3, padding: 1 }),
+        node('a3', 'ReLU'),
+        node('s4', 'MaxPool2d', { kernel_size: 2 }),
+        node('flat', 'Flatten'),
+        node('fc', 'Linear', { out_features: 3 }),
+        node('y', 'Input', { shape: [], dtype: 'int64' }),
+        node('loss', 'CrossEntropyLoss'),
+      ],
+      [
+        edge('x', 'c1'),
+        edge('c1', 'a1'),
+        edge('a1', 's2'),
+        edge('s2', 'c3'),
+        edge('c3', 'a3'),
+        edge('a3', 's4'),
+        edge('s4', 'flat'),
+        edge('flat', 'fc'),
+        edge('fc', 'loss.input'),
+        edge('y', 'loss.target'),
+      ],
+      'lenet-like',
     ),
     batch: 4,
     ints: { y: 3 },

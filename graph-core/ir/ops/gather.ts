@@ -9,16 +9,17 @@
  *
  * Gradient (data only; indices get none): every gathered slice of g is added back to the row it came from,
  * repeated indices accumulating. With M = size(indices), V = data.shape[axis] and the indices made
- * non-negative (i < 0 → i + V), the transposed one-hot [V, M] = Cast(Equal(Reshape(indices, [1, M]), iota[V, 1]))
- * times g reshaped to [M, rest] gives d(data) [V, rest] for axis 0 (the embedding case). For axis > 0 the dims
- * before the axis (size P) become a MatMul batch: one-hot [V, M] times g as [P, M, rest] gives [P, V, rest],
- * which is data's shape once reshaped. No OneHot or Scatter op is used; shapes must be concrete (IrError on N).
+ * non-negative (i < 0 → i + V), axis 0 (the embedding case) is one ScatterND-add of g as [M, rest] rows into
+ * zeros [V, rest]: M·rest additions, where the transposed one-hot product took V·M·rest multiply-adds. For
+ * axis > 0 the dims before the axis (size P) become a MatMul batch: the transposed one-hot [V, M] =
+ * Cast(Equal(Reshape(indices, [1, M]), iota[V, 1])) times g as [P, M, rest] gives [P, V, rest], which is data's
+ * shape once reshaped. Shapes must be concrete (IrError on N).
  */
 import { fmtShape, type Dim } from '../../shape';
 import { attr, defineOp, IrError } from '../define-op';
 import { size, zeros } from '../tensor';
 import { concreteDim, expectBatchFirst, normAxis } from './common/3-shaping';
-import { concreteShape } from './slice';
+import { concreteShape, zerosBlock } from './slice';
 
 export const Gather = defineOp<{ axis: number }>({
   name: 'Gather',
@@ -59,9 +60,10 @@ export const Gather = defineOp<{ axis: number }>({
     const rest = size(ds.slice(ax + 1));
     const zero = ir.scalar(0, 'int64');
     const wrapped = ir.where(ir.less(indices!, zero), ir.add(indices!, ir.scalar(v, 'int64')), indices!);
+    if (ax === 0) return [ir.op('ScatterND', [zerosBlock(ir, ds, 'Gather gradient'), ir.reshape(wrapped, [m, 1]), ir.reshape(g!, [m, ...ds.slice(1)])], { reduction: 'add' }), undefined];
     const iota = ir.tensor([v, 1], Array.from({ length: v }, (_, i) => i), 'int64');
     const oneHotT = ir.cast(ir.equal(ir.reshape(wrapped, [1, m]), iota), 'float32');
-    const gm = ir.reshape(g!, ax === 0 ? [m, rest] : [before, m, rest]);
+    const gm = ir.reshape(g!, [before, m, rest]);
     return [ir.reshape(ir.matmul(oneHotT, gm), ds), undefined];
   },
 });

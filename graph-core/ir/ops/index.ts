@@ -41,6 +41,7 @@ import { ReduceSum } from './reduce-sum';
 import { Relu } from './relu';
 import { Reshape } from './reshape';
 import { Resize } from './resize';
+import { ScatterND } from './scatter-nd';
 import { Sigmoid } from './sigmoid';
 import { Slice } from './slice';
 import { Softmax } from './softmax';
@@ -95,6 +96,7 @@ const ops: readonly AnyOpDef[] = [
   Relu,
   Reshape,
   Resize,
+  ScatterND,
   Sigmoid,
   Slice,
   Softmax,

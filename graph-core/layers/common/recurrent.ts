@@ -15,7 +15,9 @@
  * RNN/LSTM/GRU ops have no gradient on WebGPU. Per layer and direction:
  *   - the input projection of all time steps is hoisted into one MatMul, [N, T, in_l]·W_ihᵀ + b → [N, T, G·H],
  *     reshaped to [N, T·G·H] and cut into per-step pieces by one Split (for RNN and LSTM, b = b_ih + b_hh; GRU keeps
- *     b_hh with the recurrent product, because b_hn sits inside r ⊙ (…));
+ *     b_hh with the recurrent product, because b_hn sits inside r ⊙ (…)); when the input is an embedding lookup in
+ *     a table with fewer rows than the lookup has positions, the table is projected and its rows looked up instead
+ *     (same values; the gradient goes back through Gather's ScatterND-add rule), see inputProjection;
  *   - each step adds h_{t−1}·W_hhᵀ and applies the cell, exactly as torch writes it (LSTM gates i, f, g, o;
  *     GRU r, z, n with h_t = n + z ⊙ (h_{t−1} − n)); the initial states are zero, so the first step simply
  *     leaves out every h_{−1} and c_{−1} term;
@@ -153,6 +155,42 @@ interface DirectionResult {
   readonly c: V | undefined;
 }
 
+/**
+ * The ids and table of `seq` when it is an embedding lookup (a Gather along axis 0 of a float [V, F] table by
+ * ids [N, T]) whose table has fewer rows than the lookup has positions; undefined otherwise.
+ */
+function smallTableLookup(ir: IrBuilder, seq: V): { readonly table: V; readonly ids: V } | undefined {
+  const nodes = ir.nodeList;
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const n = nodes[k]!;
+    if (!n.outputs.includes(seq.id)) continue;
+    if (n.op !== 'Gather' || n.attrs['axis'] !== 0) return undefined;
+    const table = ir.value(n.inputs[0]!);
+    const ids = ir.value(n.inputs[1]!);
+    const rows = table.type.shape[0];
+    const [batch, steps] = ids.type.shape;
+    if (table.type.dtype !== 'float32' || table.type.shape.length !== 2 || typeof rows !== 'number' || ids.type.shape.length !== 2 || typeof steps !== 'number') return undefined;
+    // With a symbolic batch, count one sequence: the rewrite then only applies where it pays for any batch.
+    return rows < steps * (typeof batch === 'number' ? batch : 1) ? { table, ids } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The input projection of every step at once, seq·Wᵀ (+ bias) → [N, T, G·H]. When `seq` is a lookup in a
+ * table with fewer rows than positions (an Embedding of a small vocabulary), the table is projected instead and
+ * the projected rows are looked up: the same values, from V·in·G·H multiply-adds instead of N·T·in·G·H, and the
+ * gradient flows back through the lookup to the table and W.
+ */
+function inputProjection(ir: IrBuilder, seq: V, w: V, bias: V | undefined): V {
+  const lookup = smallTableLookup(ir, seq);
+  const project = (x: V) => {
+    const xw = ir.matmul(x, ir.transpose(w, [1, 0]));
+    return bias ? ir.add(xw, bias) : xw;
+  };
+  return lookup ? ir.gather(project(lookup.table), lookup.ids, 0) : project(seq);
+}
+
 /** Runs one direction of one layer over `seq` [N, T, in]. */
 function runDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, cell: RecurrentCell, hidden: number, reverse: boolean): DirectionResult {
   if (cell === 'lstm') return runLstmDirection(ir, seq, wt, hidden, reverse);
@@ -160,10 +198,8 @@ function runDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, cell: Recurre
   const gates = CELL_GATES[cell];
   const gh = gates * hidden;
   // Input projection of every step at once: [N, T, in]·W_ihᵀ (+ biases) → [N, T, G·H].
-  let xw = ir.matmul(seq, ir.transpose(wt.ih, [1, 0]));
-  if (cell === 'gru') {
-    if (wt.bih) xw = ir.add(xw, wt.bih);
-  } else if (wt.bih && wt.bhh) xw = ir.add(xw, ir.add(wt.bih, wt.bhh));
+  const bias = cell === 'gru' ? wt.bih : wt.bih && wt.bhh ? ir.add(wt.bih, wt.bhh) : undefined;
+  const xw = inputProjection(ir, seq, wt.ih, bias);
   // Per-step pieces [N, G·H] (GRU: per step and gate, [N, H], in the order t0 r, t0 z, t0 n, t1 r, …).
   const pieceSize = cell === 'gru' ? hidden : gh;
   const pieceCount = (steps * gh) / pieceSize;
@@ -238,8 +274,7 @@ function runLstmDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, hidden: n
   const gh = 4 * hidden;
   const wih = sigmoidGatesFirst(ir, wt.ih, hidden);
   const whh = sigmoidGatesFirst(ir, wt.hh, hidden); // [4H, H]
-  let xw = ir.matmul(seq, ir.transpose(wih, [1, 0]));
-  if (wt.bih && wt.bhh) xw = ir.add(xw, sigmoidGatesFirst(ir, ir.add(wt.bih, wt.bhh), hidden));
+  const xw = inputProjection(ir, seq, wih, wt.bih && wt.bhh ? sigmoidGatesFirst(ir, ir.add(wt.bih, wt.bhh), hidden) : undefined);
   const flat = ir.reshape(xw, ['N', steps * gh]);
 
   const start = ir.nodeList.length;
