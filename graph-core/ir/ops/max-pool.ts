@@ -17,8 +17,20 @@
  * wins (windows may overlap). On ties the FIRST maximum in the window's row-major scan order wins, as in
  * PyTorch's CPU kernel (`if (val > maxval || isnan(val))`, so a later equal value does not replace it). A
  * window whose maximum is NaN passes no gradient here (PyTorch routes it to the last NaN; the value is NaN
- * anyway). There is no Indices output, so the arg-max is rebuilt from the windows, exactly, with Slice,
- * Equal and arithmetic only (no float products that could round):
+ * anyway). There is no Indices output, so the arg-max is rebuilt from the windows, exactly (no float
+ * product or sum that could round).
+ *
+ * Tiling windows (stride = kernel on every axis, no pads, no dilation, no ceil_mode overhang: LeNet's 2×2),
+ * with T = Π kernel ≤ 24 taps, take a short path of about ten whole-tensor ops (tilingGradient):
+ * 1. U(v) repeats every window value over its window (Resize, nearest, integer scale: a plain copy). On the
+ *    cells the windows cover: hit = (X == U(Y)).
+ * 2. code = Σ_t hit_t · 2^(T−1−t) per window, the first tap in scan order weighing most: a Conv with one
+ *    [1, k…] kernel of those powers per channel (group = C) and stride = kernel. Its products are 0 or a power
+ *    of two and its sums integers below 2^24, so float32 computes them exactly in any order.
+ * 3. The cell of tap t is its window's first maximum iff it is a hit and no earlier tap is (all earlier taps
+ *    weigh more than every later tap together): iff U(code) < hit · 2^(T−t), one Less against a constant map.
+ * 4. dX = U(g) · pick on the covered cells, zeros on the cells past the last window.
+ * Every other geometry takes the general path, with Slice, Equal and exact arithmetic:
  * 1. X is padded with zeros up to the extent the windows cover (pads and ceil_mode's overhang).
  * 2. For each kernel offset (one per tap, k_h·k_w of them) a strided Slice per spatial axis gives the tap's
  *    value T for every window, [N, C, out…]; hit = (T == Y) · valid, where the constant 0/1 map `valid`
@@ -122,6 +134,59 @@ function scatterTaps(ir: IrBuilder, parts: readonly V[], axis: number, stride: n
   return q * stride > length ? ir.slice(interleaved, axis, 0, length) : interleaved;
 }
 
+/** Taps per window up to which the tiling path's codes (sums of distinct powers of two) stay exact in float32. */
+const MAX_TILING_TAPS = 24;
+
+/**
+ * dX for windows that tile the input (stride = kernel, no pads, no dilation, no overhang), or undefined for any
+ * other geometry: see the op's doc, steps 1–4 of the tiling path.
+ */
+function tilingGradient(ir: IrBuilder, x: V, y: V, g: V, a: MaxPoolAttrs, xs: readonly number[], ys: readonly number[]): V | undefined {
+  const op = 'MaxPool gradient';
+  const r = xs.length - 2;
+  const k = a.kernel_shape;
+  const taps = k.reduce((p, v) => p * v, 1);
+  const tiles = k.every((kk, i) => a.strides[i] === kk && a.dilations[i] === 1 && a.pads[i] === 0 && a.pads[i + r] === 0 && ys[i + 2]! * kk <= xs[i + 2]!);
+  if (!tiles || taps > MAX_TILING_TAPS) return undefined;
+  const covered = k.map((kk, i) => ys[i + 2]! * kk);
+  const channels = xs[1]!;
+  const up = (v: V): V => ir.resize(v, { sizes: covered, mode: 'nearest', align_corners: false });
+  let xc = x;
+  covered.forEach((len, i) => {
+    if (len < xs[i + 2]!) xc = ir.slice(xc, i + 2, 0, len);
+  });
+  const hit = ir.cast(ir.equal(xc, up(y)), 'float32');
+  // Tap t of the row-major scan weighs 2^(T−1−t): one kernel per channel, as a grouped Conv.
+  const weights = Array.from({ length: taps }, (_, t) => 2 ** (taps - 1 - t));
+  const kernel = ir.tensor([channels, 1, ...k], Array.from({ length: channels }, () => weights).flat());
+  const code = ir.conv(hit, kernel, undefined, {
+    strides: [...k],
+    pads: new Array<number>(2 * r).fill(0),
+    dilations: new Array<number>(r).fill(1),
+    group: channels,
+  });
+  // 2^(T−t) at every covered cell, t being the cell's tap in its window.
+  const bound = new Array<number>(covered.reduce((p, v) => p * v, 1));
+  for (let cell = 0; cell < bound.length; cell++) {
+    let rest = cell;
+    let tap = 0;
+    let place = 1;
+    for (let i = r - 1; i >= 0; i--) {
+      const at = rest % covered[i]!;
+      rest = Math.floor(rest / covered[i]!);
+      tap += (at % k[i]!) * place;
+      place *= k[i]!;
+    }
+    bound[cell] = 2 ** (taps - tap);
+  }
+  const pick = ir.less(up(code), ir.mul(hit, ir.tensor([1, 1, ...covered], bound)));
+  let dx = ir.mul(up(g), ir.cast(pick, 'float32'));
+  covered.forEach((len, i) => {
+    dx = padWithZeros(ir, dx, i + 2, 0, xs[i + 2]! - len, op);
+  });
+  return dx;
+}
+
 export const MaxPool = defineOp<MaxPoolAttrs>({
   name: 'MaxPool',
   inferShape: (inputs, attrs) => {
@@ -156,6 +221,8 @@ export const MaxPool = defineOp<MaxPoolAttrs>({
     const ys = concreteShape(op, y!.type.shape);
     const r = xs.length - 2;
     const a = checkAttrs(attrs, r);
+    const tiled = tilingGradient(ir, x!, y!, g!, a, xs, ys);
+    if (tiled) return [tiled];
     const axes = Array.from({ length: r }, (_, i) => i + 2);
     const geom = axes.map((ax, i) => {
       const [len, out, k, s, d, pb] = [xs[ax]!, ys[ax]!, a.kernel_shape[i]!, a.strides[i]!, a.dilations[i]!, a.pads[i]!];

@@ -198,10 +198,27 @@ describe('MaxPool gradient', () => {
     expect(Array.from(grads[0]!.data)).toEqual([11, 0, 1100, 10000]);
   });
   it('builds the arg-max mask from Slice, Equal and exact arithmetic only', () => {
-    const { ops } = gradients('MaxPool', [distinct([1, 2, 4, 4], 1)], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), [0], randTensor([1, 2, 2, 2], 2));
+    const { ops } = gradients('MaxPool', [distinct([1, 2, 5, 5], 1)], mp([2, 2], [1, 2], [0, 0, 0, 0], [1, 1]), [0], randTensor([1, 2, 4, 2], 2));
     const allowed = new Set(['Slice', 'Equal', 'Cast', 'Mul', 'Sub', 'Add', 'Unsqueeze', 'Concat', 'Reshape', 'Expand', 'ReduceSum']);
     expect(ops.filter((o) => !allowed.has(o))).toEqual([]);
     expect(ops.filter((o) => o === 'Equal')).toHaveLength(4);
+  });
+  it('tiling windows take the short path: one Equal, one Conv for the tap codes, three nearest Resizes', () => {
+    const count = (ops: readonly string[]) => Object.fromEntries(['Resize', 'Equal', 'Conv', 'Less', 'Slice', 'Concat'].map((o) => [o, ops.filter((p) => p === o).length]));
+    for (const [shape, attrs, uncovered] of [
+      [[1, 2, 4, 4], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), 0],
+      [[1, 2, 7, 5], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), 2],
+      [[1, 2, 10], mp([3], [3], [0, 0], [1]), 1],
+    ] as const) {
+      const up = randTensor(outShape('MaxPool', [distinct(shape, 1)], attrs), 2);
+      const { ops } = gradients('MaxPool', [distinct(shape, 1)], attrs, [0], up);
+      // The cells past the last window: X sliced to the covered cells, dX padded back with zeros.
+      expect(count(ops)).toEqual({ Resize: 3, Equal: 1, Conv: 1, Less: 1, Slice: uncovered, Concat: uncovered });
+    }
+    // 5 × 5 = 25 taps would need codes up to 2^25, which float32 cannot hold exactly: the general path.
+    const { ops } = gradients('MaxPool', [distinct([1, 1, 5, 5], 1)], mp([5, 5], [5, 5], [0, 0, 0, 0], [1, 1]), [0], randTensor([1, 1, 1, 1], 2));
+    expect(ops).not.toContain('Conv');
+    expect(ops.filter((o) => o === 'Equal')).toHaveLength(25);
   });
   it('a window whose maximum is NaN passes no gradient', () => {
     for (const attrs of [mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), mp([2, 2], [1, 2], [0, 0, 0, 0], [1, 1])]) {
@@ -299,6 +316,8 @@ describe('backward graphs run in onnxruntime-node and match the reference kernel
     ['MaxPool 1-D dilated', 'MaxPool', [distinct([2, 2, 10], 17)], { kernel_shape: [3], strides: [2], pads: [1, 2], dilations: [2], ceil_mode: false }],
     ['MaxPool 3×3 tiling with uncovered cells, ties', 'MaxPool', [ties([2, 2, 7, 8], 25)], { kernel_shape: [3, 3], strides: [3, 3], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['MaxPool 1-D tiling', 'MaxPool', [ties([2, 3, 9], 26)], { kernel_shape: [3], strides: [3], pads: [0, 0], dilations: [1], ceil_mode: false }],
+    // 16 channels: onnxruntime runs the tap-code Conv (group = channels) in its blocked NCHWc layout.
+    ['MaxPool 2×2 tiling, 16 channels, ties', 'MaxPool', [ties([2, 16, 6, 4], 27)], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['AveragePool 2-D', 'AveragePool', [randTensor([2, 2, 5, 6], 18)], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: true, count_include_pad: false }],
     ['AveragePool 1-D', 'AveragePool', [randTensor([2, 3, 9], 19)], { kernel_shape: [3], strides: [2], pads: [1, 1], ceil_mode: false, count_include_pad: true }],
     ['GlobalAveragePool', 'GlobalAveragePool', [randTensor([2, 3, 4, 5], 20)], {}],
