@@ -18,6 +18,7 @@ import { Palette } from '../palette/Palette';
 import { createEditor, isDirty } from '../store/editor';
 import { SummaryPanel } from '../summary/SummaryPanel';
 import { TrainingDock } from '../train/TrainingDock';
+import { createKeptWeights } from '../train/kept-weights';
 import { actionForKey, getAction, type ActionContext } from './actions';
 import { AppContext, useApp, type AppServices } from './AppContext';
 import { ContextMenu } from './ContextMenu';
@@ -31,7 +32,7 @@ import { createUi, type UiState } from './ui-store';
 import { useUiState } from './useUiState';
 
 export function App({ host }: { host: Host }) {
-  const services = useMemo<AppServices>(() => ({ editor: createEditor(), ui: createUi(), host }), [host]);
+  const services = useMemo<AppServices>(() => ({ editor: createEditor(), ui: createUi(), host, kept: createKeptWeights() }), [host]);
   return (
     <AppContext.Provider value={services}>
       <ReactFlowProvider>

@@ -1,8 +1,9 @@
-/** The bottom line: problems, the parameter total, and when the recovery copy was last written. */
+/** The bottom line: problems, the parameter total, the project's kept weights, and when the recovery copy was last written. */
 import { memo, useCallback } from 'react';
 import type { Analysis } from '../store/analysis';
 import { formatCount } from './format';
 import { useAnalysis } from './useAnalysis';
+import { useKeptWeights } from './useKeptWeights';
 import { useUiState } from './useUiState';
 import type { UiState } from './ui-store';
 
@@ -13,6 +14,7 @@ export const StatusBar = memo(function StatusBar() {
   const warnings = useAnalysis(useCallback((a: Analysis) => a.warningCount, []));
   const params = useAnalysis(useCallback((a: Analysis) => a.summary.total_params, []));
   const autosavedAt = useUiState(selectAutosaved);
+  const kept = useKeptWeights();
   return (
     <footer className="ll-status" data-testid="status">
       <span className={errors ? 'is-error' : 'is-ok'} data-testid="status-errors">
@@ -20,6 +22,11 @@ export const StatusBar = memo(function StatusBar() {
       </span>
       {warnings > 0 && <span className="is-warning">{`${warnings} warning${warnings === 1 ? '' : 's'}`}</span>}
       <span data-testid="status-params">{formatCount(params)} parameters</span>
+      {kept && (
+        <span className={kept.fit.ok ? 'll-muted' : 'is-warning'} data-testid="status-weights" data-fits={kept.fit.ok}>
+          {kept.text}
+        </span>
+      )}
       <span className="ll-spacer" />
       {autosavedAt !== null && (
         <span className="ll-muted" data-testid="autosave-status">

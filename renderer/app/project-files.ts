@@ -1,11 +1,14 @@
 /**
  * New, Open, Save, Save As, Recent, dropped files, autosave and crash recovery, over the Host interface.
- * A file that cannot be read never replaces the open document: its diagnostics are shown instead.
+ * A file that cannot be read never replaces the open document: its diagnostics are shown instead. Saving
+ * also writes the project's kept weights where that location does not hold them yet (the first save of an
+ * imported model, Save As to a new place).
  */
 import { castDraft } from 'immer';
 import type { ProjectFile } from '../host/host';
 import { isDirty } from '../store/editor';
 import { emptyProject, parseProject, projectFileName, serializeProject } from '../store/project-file';
+import { saveKeptWeights } from '../train/kept-weights';
 import type { AppServices } from './AppContext';
 import { openDroppedOnnx } from './onnx-open';
 
@@ -27,7 +30,7 @@ export interface ProjectFiles {
 /** How often autosave runs. */
 export const AUTOSAVE_MS = 3000;
 
-export function createProjectFiles({ editor, ui, host }: AppServices, confirmDiscard: (question: string) => boolean): ProjectFiles {
+export function createProjectFiles({ editor, ui, host, kept }: AppServices, confirmDiscard: (question: string) => boolean): ProjectFiles {
   let autosaved: unknown = null;
 
   const fail = (what: string, e: unknown) => ui.toast(`${what}: ${e instanceof Error ? e.message : String(e)}`, 'error');
@@ -39,7 +42,7 @@ export function createProjectFiles({ editor, ui, host }: AppServices, confirmDis
   const openFile = (file: ProjectFile) => {
     if (file.model) {
       // An ONNX model from File → Open: imported into a new project (the discard question was already asked).
-      void openDroppedOnnx({ name: file.name, arrayBuffer: async () => Uint8Array.from(file.model!).buffer }, { editor, ui, mayReplace: () => true });
+      void openDroppedOnnx({ name: file.name, arrayBuffer: async () => Uint8Array.from(file.model!).buffer }, { editor, ui, kept, mayReplace: () => true });
       return;
     }
     const parsed = parseProject(file.text);
@@ -91,7 +94,7 @@ export function createProjectFiles({ editor, ui, host }: AppServices, confirmDis
     },
     async openDropped(file) {
       if (/\.onnx$/i.test(file.name)) {
-        if (await openDroppedOnnx(file, { editor, ui, mayReplace })) autosaved = null;
+        if (await openDroppedOnnx(file, { editor, ui, kept, mayReplace })) autosaved = null;
         return;
       }
       if (!mayReplace()) return;
@@ -103,13 +106,17 @@ export function createProjectFiles({ editor, ui, host }: AppServices, confirmDis
     },
     async save({ saveAs = false } = {}) {
       editor.commitPreview();
-      const { doc, file } = editor.getState();
+      const { doc, file, generation } = editor.getState();
       const name = file.location === undefined ? projectFileName(doc.name) : file.name;
       try {
         const saved = await host.saveProject({ ...file, name, text: serializeProject(doc) }, { saveAs });
         if (!saved) return;
         // Only the state that was written counts as saved; edits made meanwhile stay unsaved.
         if (editor.getState().doc === doc) editor.markSaved(saved);
+        // The document's kept weights go beside it, unless that place holds them already.
+        await saveKeptWeights(kept, (l, bytes) => host.writeWeights(l, bytes), generation, saved.location, editor.analysis().shaped).catch((e: unknown) =>
+          fail('The project was saved, but its kept weights could not be written', e),
+        );
         await host.clearRecovery();
         autosaved = null;
         ui.toast(`Saved ${saved.name}`);

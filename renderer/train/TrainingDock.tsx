@@ -8,10 +8,10 @@ import { useApp } from '../app/AppContext';
 import { useUiState } from '../app/useUiState';
 import type { UiState } from '../app/ui-store';
 import { sameStructure } from '../store/analysis';
-import { inferShapes } from '../../graph-core';
+import { hasErrors, type GraphDoc } from '../../graph-core';
 import { getBuiltin } from '../../runtime/data/registry';
 import { createTrainingClient, type RunStatus, type WorkerPort } from './client';
-import { decodeKeptWeights, encodeKeptWeights } from './kept-weights';
+import { encodeKeptWeights, keptFor, loadProjectWeights, weightShape, weightsFit } from './kept-weights';
 import { readSettings } from './settings';
 import { TrainingContext } from './TrainingContext';
 import { TrainingPanel } from './TrainingPanel';
@@ -22,7 +22,7 @@ const selectShow = (s: UiState) => s.prefs.showTraining;
 export const STOP_QUESTION = 'A training run is in progress. Stop it to change the model?\n\nOK stops the run and keeps your edit; Cancel undoes the edit and training continues.';
 
 export function TrainingDock() {
-  const { editor, host, ui } = useApp();
+  const { editor, host, ui, kept } = useApp();
   const show = useUiState(selectShow);
   const client = useMemo(
     () =>
@@ -65,54 +65,66 @@ export function TrainingDock() {
     });
   }, [editor, client]);
 
-  // The project keeps its last trained weights: written when a run ends, loaded when the project opens.
+  // The project's kept weights (kept-weights.ts): a finished or stopped run's weights become them (written
+  // beside a saved project at once, else at its first save); opening a saved project loads its weights file;
+  // and whenever they fit the model and a built-in dataset is chosen, the worker takes them as the trained
+  // weights, so that the views and the playground use them. Weights that no longer fit are never applied.
   useEffect(() => {
     let status: RunStatus = client.state.getState().status;
-    const save = async () => {
-      const location = editor.getState().file.location;
-      const weights = location !== undefined ? await client.weights() : null;
-      if (location === undefined || !weights) return;
-      let shaped: ReturnType<typeof inferShapes> | null = null;
-      try {
-        shaped = inferShapes(editor.getState().doc);
-      } catch {
-        shaped = null;
-      }
-      const shapeOf = (name: string) => {
-        const dot = name.indexOf('.');
-        return shaped?.info.get(name.slice(0, dot))?.weights[name.slice(dot + 1)]?.shape as readonly number[] | undefined;
-      };
-      await host.writeWeights(location, encodeKeptWeights(weights, shapeOf));
+    /** The weights the worker holds as trained weights, and the model and dataset it holds them for. */
+    let inWorker: { weights: ReadonlyMap<string, Float32Array>; doc: GraphDoc; dataset: string } | null = null;
+    const keepRun = async () => {
+      const { generation, file, doc } = editor.getState();
+      const weights = await client.weights();
+      if (!weights || generation !== editor.getState().generation) return;
+      inWorker = { weights, doc, dataset: readSettings(doc.training).dataset };
+      kept.setState({ generation, weights, source: 'trained' });
+      const location = file.location;
+      if (location === undefined) return;
+      const shaped = editor.analysis().shaped;
+      await host.writeWeights(location, encodeKeptWeights(weights, (name) => weightShape(shaped, name)));
+      if (kept.getState().weights === weights) kept.setState({ ...kept.getState(), savedAt: location });
     };
-    const unsubscribe = client.state.subscribe(() => {
+    const unsubscribeRun = client.state.subscribe(() => {
       const before = status;
       status = client.state.getState().status;
       const ran = before === 'running' || before === 'paused' || before === 'stopping';
       if (ran && (status === 'finished' || status === 'stopped'))
-        save().catch((e: unknown) => ui.toast(`The trained weights could not be kept with the project: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'error'));
+        keepRun().catch((e: unknown) => ui.toast(`The trained weights could not be kept with the project: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, 'error'));
     });
-    let generation = -1;
-    const restore = async () => {
-      const state = editor.getState();
-      if (state.generation === generation) return;
-      generation = state.generation;
-      const location = state.file.location;
-      if (location === undefined || client.isActive()) return;
-      const bytes = await host.readWeights(location);
-      if (!bytes || generation !== editor.getState().generation) return;
-      const settings = readSettings(state.doc.training);
-      // Views need the model's data; without a built-in dataset the weights wait for the next run.
+    let loaded = -1;
+    const load = async () => {
+      const { generation, file } = editor.getState();
+      if (generation === loaded) return;
+      loaded = generation;
+      inWorker = null;
+      await loadProjectWeights(kept, (location) => host.readWeights(location), { generation, file }, () => editor.getState().generation);
+    };
+    const sync = () => {
+      const { generation, doc } = editor.getState();
+      const k = keptFor(kept, generation);
+      if (!k?.weights || client.isActive()) return;
+      const settings = readSettings(doc.training);
+      if (inWorker && inWorker.weights === k.weights && inWorker.dataset === settings.dataset && sameStructure(inWorker.doc, doc)) return;
+      // Views need the model's data; without a built-in dataset the weights wait for Export and the next run.
       if (!getBuiltin(settings.dataset)) return;
-      client.restore(state.doc, settings, { builtin: settings.dataset }, decodeKeptWeights(bytes, `${state.file.name} weights`));
+      const shaped = editor.analysis().shaped;
+      if (hasErrors(shaped.diagnostics) || !weightsFit(shaped, k.weights).ok) return;
+      inWorker = { weights: k.weights, doc, dataset: settings.dataset };
+      client.restore(doc, settings, { builtin: settings.dataset }, new Map(k.weights));
     };
-    const tryRestore = () => void restore().catch((e: unknown) => ui.toast(e instanceof Error ? e.message.split('\n')[0]! : String(e), 'error'));
-    tryRestore();
-    const unsubscribeEditor = editor.subscribe(tryRestore);
+    const onChange = () => {
+      load().then(sync, (e: unknown) => ui.toast(e instanceof Error ? e.message.split('\n')[0]! : String(e), 'error'));
+    };
+    onChange();
+    const unsubscribeEditor = editor.subscribe(onChange);
+    const unsubscribeKept = kept.subscribe(sync);
     return () => {
-      unsubscribe();
+      unsubscribeRun();
       unsubscribeEditor();
+      unsubscribeKept();
     };
-  }, [editor, client, host, ui]);
+  }, [editor, client, host, ui, kept]);
 
   return <TrainingContext.Provider value={client}>{show && <TrainingPanel />}</TrainingContext.Provider>;
 }

@@ -1,7 +1,8 @@
 /**
  * The training panel: dataset and hyperparameters (stored in the document's training section, each change
- * one undo step), the backend (Auto / GPU / CPU), Start / Pause / Resume / Stop with progress and ETA, the
- * live plots, the teaching views, and the export of the trained model.
+ * one undo step), the backend (Auto / GPU / CPU), where a run starts from (the project's kept weights, or a
+ * fresh initialisation), Start / Pause / Resume / Stop with progress and ETA, the live plots, the teaching
+ * views, and the export of the trained (or kept, e.g. imported) model.
  */
 import { memo, useCallback, useMemo, useState } from 'react';
 import type { GraphDoc } from '../../graph-core';
@@ -9,6 +10,7 @@ import { exportGraph } from '../../exporters/export-graph';
 import { getBuiltin } from '../../runtime/data/registry';
 import { useApp } from '../app/AppContext';
 import { useEditorState } from '../app/useEditorState';
+import { useKeptWeights } from '../app/useKeptWeights';
 import type { EditorState } from '../store/editor';
 import { ActivationView } from '../views/ActivationView';
 import { AttentionView } from '../views/AttentionView';
@@ -33,6 +35,7 @@ import { useRunState, useTraining } from './TrainingContext';
 const DEVICE_KEY = 'layerloom.trainDevice';
 const selectDoc = (s: EditorState) => s.doc;
 const selectSelected = (s: EditorState) => [...s.selection.nodes][0] ?? null;
+const selectGeneration = (s: EditorState) => s.generation;
 const selectRun = (s: RunState) => s;
 
 const COLORS = { train: '#3867d6', epoch: '#2f855a', val: '#e15759', lr: '#b7791f', speed: '#805ad5' };
@@ -93,7 +96,14 @@ export const TrainingPanel = memo(function TrainingPanel() {
   const [imported, setImported] = useState<Imported[]>([]);
   const [tab, setTab] = useState<Tab>('plots');
   const [sample, setSample] = useState(0);
-  const [trainedDoc, setTrainedDoc] = useState<GraphDoc | null>(null);
+  const generation = useEditorState(selectGeneration);
+  // The model of this project's last run started here (another project's run does not count).
+  const [trained, setTrained] = useState<{ readonly doc: GraphDoc; readonly generation: number } | null>(null);
+  const trainedDoc = trained?.generation === generation ? trained.doc : null;
+  const kept = useKeptWeights();
+  // Start from the kept weights: by default for an imported model (fine-tuning), fresh for a project's own runs.
+  const [startChoice, setStartChoice] = useState<{ readonly generation: number; readonly from: 'kept' | 'fresh' } | null>(null);
+  const startFrom: 'kept' | 'fresh' = !kept?.fit.ok ? 'fresh' : startChoice?.generation === generation ? startChoice.from : kept.state.source === 'imported' ? 'kept' : 'fresh';
   const active = ['choosing', 'starting', 'running', 'paused', 'stopping'].includes(run.status);
   const problems = checkSettings(settings);
 
@@ -116,17 +126,26 @@ export const TrainingPanel = memo(function TrainingPanel() {
   const start = () => {
     const own = imported.find((d) => d.name === settings.dataset);
     const data: DataSource = own ? { dataset: own.dataset } : { builtin: settings.dataset };
-    const snapshot = editor.getState().doc;
-    setTrainedDoc(snapshot);
-    void client.start(snapshot, settings, data, device);
+    const { doc: snapshot, generation: at } = editor.getState();
+    setTrained({ doc: snapshot, generation: at });
+    void client.start(snapshot, settings, data, device, startFrom === 'kept' && kept?.fit.ok ? kept.weights : undefined);
   };
 
   const exportModel = async () => {
-    const weights = await client.weights();
-    const source = trainedDoc ?? doc;
+    let weights = trainedDoc ? await client.weights() : null;
+    let source = trainedDoc ?? doc;
     if (!weights) {
-      ui.toast('Train the model first: there are no trained weights to export.', 'error');
-      return;
+      // No run of this model here: the project's kept weights (imported, or restored from its weights file).
+      if (!kept) {
+        ui.toast('Train the model first: there are no trained weights to export.', 'error');
+        return;
+      }
+      if (!kept.fit.ok) {
+        ui.toast(kept.fit.message!, 'error');
+        return;
+      }
+      weights = new Map(kept.weights);
+      source = editor.getState().doc;
     }
     const r = exportGraph(source, { seed: settings.seed, weights });
     if (!r.ok) {
@@ -254,6 +273,22 @@ export const TrainingPanel = memo(function TrainingPanel() {
           <label>
             Val split <input type="number" step="0.05" min={0} max={0.9} value={settings.valSplit} onChange={num('valSplit')} disabled={active} data-testid="train-val" />
           </label>
+          {kept && (
+            <label title={kept.fit.message ?? 'Fine-tune the kept weights, or train from a fresh initialisation'}>
+              Start from
+              <select
+                value={startFrom}
+                disabled={active}
+                data-testid="train-start-from"
+                onChange={(e) => setStartChoice({ generation, from: e.target.value as 'kept' | 'fresh' })}
+              >
+                <option value="kept" disabled={!kept.fit.ok}>
+                  kept weights
+                </option>
+                <option value="fresh">fresh initialisation</option>
+              </select>
+            </label>
+          )}
           <label>
             Backend
             <select
@@ -293,11 +328,22 @@ export const TrainingPanel = memo(function TrainingPanel() {
               ■ Stop
             </button>
           )}
-          <button type="button" onClick={() => void exportModel()} disabled={active || !run.info} data-testid="train-export" title="Export the trained model as ONNX and its weights as safetensors">
+          <button
+            type="button"
+            onClick={() => void exportModel()}
+            disabled={active || (!run.info && !kept)}
+            data-testid="train-export"
+            title="Export the trained model (or the project's kept weights) as ONNX and its weights as safetensors"
+          >
             Export trained…
           </button>
         </div>
         {problems.length > 0 && !active && <p className="ll-muted">{problems[0]}</p>}
+        {kept && !active && (
+          <p className={kept.fit.ok ? 'll-muted' : 'll-view__error'} data-testid="train-kept">
+            {kept.text}
+          </p>
+        )}
         <div className="ll-progress" data-testid="train-progress" data-step={run.step} data-total={run.info?.totalSteps ?? 0}>
           <div className="ll-progress__bar" style={{ width: `${(progress * 100).toFixed(1)}%` }} />
         </div>

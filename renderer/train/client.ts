@@ -85,7 +85,8 @@ export interface TrainingClient {
   /** The GAN's latest generated batch. */
   samples(): { step: number; shape: readonly number[]; data: Float32Array } | null;
   isActive(): boolean;
-  start(doc: GraphDoc, settings: TrainSettings, data: DataSource, device: DeviceChoice): Promise<void>;
+  /** Starts a run; with `startFrom` it starts from those weights (fine-tuning) instead of fresh ones. */
+  start(doc: GraphDoc, settings: TrainSettings, data: DataSource, device: DeviceChoice, startFrom?: ReadonlyMap<string, Float32Array>): Promise<void>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -285,7 +286,7 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
     previousRuns: () => previous,
     samples: () => gan,
     isActive: active,
-    async start(doc, settings, data, device) {
+    async start(doc, settings, data, device, startFrom) {
       if (active()) return;
       if (current && current.step.length > 0) {
         previous.push(current);
@@ -306,7 +307,7 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
         d.status = 'starting';
         d.backend = { label: chosen.label, why: chosen.why };
       });
-      ensureWorker().postMessage({ type: 'start', doc, settings, data, backend: chosen.backend });
+      ensureWorker().postMessage({ type: 'start', doc, settings, data, backend: chosen.backend, ...(startFrom ? { weights: startFrom } : {}) });
     },
     pause() {
       if (state.getState().status === 'running') worker?.postMessage({ type: 'pause' });

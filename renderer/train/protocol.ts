@@ -20,6 +20,8 @@ export interface StartRequest {
   readonly settings: TrainSettings;
   readonly data: DataSource;
   readonly backend: WorkerBackend;
+  /** Start from these weights (the project's kept weights: imported or from an earlier run) instead of fresh ones. */
+  readonly weights?: ReadonlyMap<string, Float32Array>;
 }
 
 /** Times a few steps of the model on one backend (for Auto). */

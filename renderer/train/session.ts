@@ -34,6 +34,7 @@ import { GanTrainer, type SampleEvent } from '../../runtime/train/gan-trainer';
 import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
 import { argmaxRows, confusionMatrix, histogram, l2norm, pca2 } from '../views/stats';
 import type { DataSource, FromWorker, RunInfo, ToWorker, ViewMessage, ViewRequest, ViewResult, WorkerBackend } from './protocol';
+import { weightsFit } from './kept-weights';
 import { checkSettings, toTrainConfig, type TrainSettings } from './settings';
 
 export interface SessionHost {
@@ -166,7 +167,7 @@ export class TrainingSession {
   async handle(msg: ToWorker): Promise<void> {
     switch (msg.type) {
       case 'start':
-        return this.start(msg.doc, msg.settings, msg.data, msg.backend);
+        return this.start(msg.doc, msg.settings, msg.data, msg.backend, msg.weights);
       case 'time':
         return this.time(msg.id, msg.doc, msg.settings, msg.data, msg.backend, msg.steps);
       case 'gpu':
@@ -209,7 +210,7 @@ export class TrainingSession {
     w?.();
   }
 
-  private async start(doc: GraphDoc, settings: TrainSettings, data: DataSource, backendName: WorkerBackend): Promise<void> {
+  private async start(doc: GraphDoc, settings: TrainSettings, data: DataSource, backendName: WorkerBackend, initial?: ReadonlyMap<string, Float32Array>): Promise<void> {
     if (this.running) {
       this.host.post({ type: 'error', message: 'A run is already in progress; stop it first.' });
       return;
@@ -221,6 +222,10 @@ export class TrainingSession {
     await this.releaseProbes();
     try {
       const p = await prepare(doc, settings, data);
+      // Fine-tuning starts from kept weights only when they fit the model exactly.
+      const fit = initial ? weightsFit(p.shaped, initial, 'The kept weights') : null;
+      if (fit && !fit.ok) throw new SetupError(fit.message!);
+      const from = initial ? { weights: initial } : undefined;
       this.prepared = p;
       const backend = this.host.backend(backendName);
       const gan = findGan(p.shaped);
@@ -230,9 +235,9 @@ export class TrainingSession {
       const config = toTrainConfig(settings, stepsPerEpoch, doc.training);
       const totalSteps = stepsPerEpoch * settings.epochs;
       const trainer = gan
-        ? new GanTrainer(p.shaped, p.dataset, backend, { ...config, sampleEvery: Math.max(1, Math.round(totalSteps / 60)), sampleCount: 64 })
+        ? new GanTrainer(p.shaped, p.dataset, backend, { ...config, sampleEvery: Math.max(1, Math.round(totalSteps / 60)), sampleCount: 64 }, from)
         : // Every step also reports each layer's gradient norm (one scalar per layer) for the gradient view.
-          new Trainer(p.shaped, p.dataset, backend, { ...config, gradNorms: true });
+          new Trainer(p.shaped, p.dataset, backend, { ...config, gradNorms: true }, from);
       this.trainer = trainer;
       // Stop pressed while the data loaded: end before the first step.
       if (this.stopping) trainer.stop();

@@ -49,7 +49,7 @@ describe('opening a dropped ONNX model', () => {
     expect(isDirty(a.editor.getState())).toBe(true);
     expect(a.editor.analysis().summary.total_params).toBe(50 * 16 + 4 * 32 * (16 + 32 + 2) + 32 * 4 + 4);
     expect(a.toasts).toEqual([
-      'Imported lstm_op17.onnx: 4 layers. Its trained weights are not kept in the editor; use "layerloom import" to keep them.',
+      'Imported lstm_op17.onnx: 4 layers; its 7 weight tensors are kept with the project.',
     ]);
   });
 
