@@ -14,7 +14,8 @@
  *   (see transposeConvTo: the size is reached with ConvTranspose's end pad or output_padding).
  * - dW[m, c, j] = Σ_{n, o} g[n, m, o] · X[n, gC + c, o·s − pad_begin + j·d]: a Conv that treats the batch as the
  *   channels (correlateWeightGrad), with the forward dilations as strides and the forward strides as
- *   dilations, cropped to the kernel size. Groups are kept by a grouped Conv (G·N channels in, G groups).
+ *   dilations, cropped to the kernel size. Groups are kept by a grouped Conv (G·N channels in, G groups); with
+ *   one input channel per group, every sample is a group of its own instead and the N partial sums are added.
  * - dB = ReduceSum(g) over the batch and the spatial dims.
  * transposeConvTo and correlateWeightGrad are shared with ConvTranspose's and AveragePool's rules.
  */
@@ -135,6 +136,12 @@ export function transposeConvTo(
  * returns R [A/G, B, k…]. a becomes the Conv input [A/G, G·N, La…] (batch-as-channels, group-major), b the
  * Conv weight [B, N, Lb…]; strides and dilations swap roles and the Conv runs with `group` groups. The end pad
  * is just what the last tap needs (taps past a read zero) and the output is cropped to k with Slice.
+ *
+ * With one channel per group (A = G, e.g. a first convolution over a grey image), that Conv would have a
+ * batch of one, and onnxruntime runs a batch of one on one thread's unfolding. Then every sample is its own
+ * group instead: a as the input [1, N·G, La…] and b as the weight [N·B, 1, Lb…] (both plain Reshapes), with
+ * N·G groups, give one partial sum per sample [N, B, k…], summed over N. Same products and sums, in another
+ * order; onnxruntime spreads the groups over its threads.
  */
 export function correlateWeightGrad(
   ir: IrBuilder,
@@ -149,6 +156,24 @@ export function correlateWeightGrad(
   const r = as.length - 2;
   const G = w.group;
   const spatial = as.slice(2);
+  const padsEnd = spatial.map((len, i) =>
+    Math.max(0, (kernel[i]! - 1) * w.dilations[i]! + (bs[i + 2]! - 1) * w.strides[i]! + 1 - w.padsBegin[i]! - len),
+  );
+  const crop = (v: V): V => {
+    kernel.forEach((k, i) => {
+      if (v.type.shape[i + 2] !== k) v = ir.slice(v, i + 2, 0, k);
+    });
+    return v;
+  };
+  if (ac === G && n > 1) {
+    const perSample = ir.conv(ir.reshape(a, [1, n * G, ...spatial]), ir.reshape(b, [n * bs[1]!, 1, ...bs.slice(2)]), undefined, {
+      strides: [...w.dilations],
+      pads: [...w.padsBegin, ...padsEnd],
+      dilations: [...w.strides],
+      group: n * G,
+    });
+    return ir.reduceSum(ir.reshape(crop(perSample), [n, bs[1]!, ...kernel]), [0], true);
+  }
   const input =
     G === 1
       ? ir.transpose(a, swap01(r + 2))
@@ -157,19 +182,14 @@ export function correlateWeightGrad(
           [ac / G, G * n, ...spatial],
         );
   const weight = ir.transpose(b, swap01(r + 2));
-  const padsEnd = spatial.map((len, i) =>
-    Math.max(0, (kernel[i]! - 1) * w.dilations[i]! + (bs[i + 2]! - 1) * w.strides[i]! + 1 - w.padsBegin[i]! - len),
+  return crop(
+    ir.conv(input, weight, undefined, {
+      strides: [...w.dilations],
+      pads: [...w.padsBegin, ...padsEnd],
+      dilations: [...w.strides],
+      group: G,
+    }),
   );
-  let y = ir.conv(input, weight, undefined, {
-    strides: [...w.dilations],
-    pads: [...w.padsBegin, ...padsEnd],
-    dilations: [...w.strides],
-    group: G,
-  });
-  kernel.forEach((k, i) => {
-    if (y.type.shape[i + 2] !== k) y = ir.slice(y, i + 2, 0, k);
-  });
-  return y;
 }
 
 export const Conv = defineOp<ConvAttrs>({

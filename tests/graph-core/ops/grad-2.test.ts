@@ -76,6 +76,13 @@ describe('Conv gradient', () => {
     gradCheck('Conv', [randTensor([2, 2, 9], 15), randTensor([2, 2, 3], 16)], conv([2], [1, 2], [2], 1));
     gradCheck('Conv', [randTensor([2, 4, 11], 17), randTensor([6, 2, 2], 18), randTensor([6], 19)], conv([3], [0, 1], [3], 2));
   });
+  it('one input channel per group: dW as one group per sample (no Transpose), summed over the batch', () => {
+    // LeNet's first layer: a grey image, 5×5 kernel, pad 2; and a 1-D depthwise case with strides and dilations.
+    gradCheck('Conv', [randTensor([3, 1, 6, 6], 23), randTensor([2, 1, 5, 5], 24), randTensor([2], 25)], conv([1, 1], [2, 2, 2, 2], [1, 1], 1));
+    gradCheck('Conv', [randTensor([2, 2, 10], 26), randTensor([4, 1, 3], 27)], conv([2], [1, 0], [2], 2));
+    const { ops } = gradients('Conv', [randTensor([3, 1, 6, 6], 23), randTensor([2, 1, 5, 5], 24)], conv([1, 1], [2, 2, 2, 2], [1, 1], 1), [1], randTensor([3, 2, 6, 6], 28));
+    expect(ops.filter((o) => o === 'Transpose')).toEqual(['Transpose']); // only R [C, M, k…] → dW [M, C, k…]
+  });
   it('dB is g summed over the batch and the positions', () => {
     const up = f32([2, 1, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
     const { grads } = gradients('Conv', [randTensor([2, 1, 3, 3], 20), randTensor([1, 1, 2, 2], 21), randTensor([1], 22)], conv([1, 1], [0, 0, 0, 0], [1, 1], 1), [2], up);
@@ -309,6 +316,8 @@ describe('backward graphs run in onnxruntime-node and match the reference kernel
     ['Conv 2-D grouped', 'Conv', [randTensor([2, 4, 7, 8], 1), randTensor([6, 2, 2, 3], 2), randTensor([6], 3)], { strides: [2, 3], pads: [1, 0, 2, 1], dilations: [2, 1], group: 2 }],
     ['Conv 2-D output_padding', 'Conv', [randTensor([1, 2, 9, 10], 4), randTensor([2, 2, 2, 3], 5), randTensor([2], 6)], { strides: [3, 4], pads: [0, 1, 0, 0], dilations: [1, 1], group: 1 }],
     ['Conv 1-D', 'Conv', [randTensor([2, 2, 9], 7), randTensor([2, 2, 3], 8)], { strides: [2], pads: [1, 2], dilations: [2], group: 1 }],
+    ['Conv 2-D one input channel', 'Conv', [randTensor([3, 1, 8, 7], 28), randTensor([4, 1, 5, 5], 29), randTensor([4], 30)], { strides: [1, 1], pads: [2, 2, 2, 2], dilations: [1, 1], group: 1 }],
+    ['Conv 2-D depthwise, strided', 'Conv', [randTensor([2, 3, 7, 7], 31), randTensor([6, 1, 3, 3], 32)], { strides: [2, 2], pads: [1, 0, 1, 1], dilations: [1, 1], group: 3 }],
     ['ConvTranspose 2-D', 'ConvTranspose', [randTensor([2, 4, 3, 4], 9), randTensor([4, 3, 2, 3], 10), randTensor([6], 11)], { strides: [2, 3], pads: [1, 0, 0, 2], dilations: [2, 1], group: 2, output_padding: [1, 2] }],
     ['ConvTranspose 1-D', 'ConvTranspose', [randTensor([2, 2, 4], 12), randTensor([2, 3, 3], 13), randTensor([3], 14)], { strides: [2], pads: [1, 0], dilations: [1], group: 1, output_padding: [1] }],
     ['MaxPool 2×2 ties', 'MaxPool', [ties([2, 3, 6, 6], 15)], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
