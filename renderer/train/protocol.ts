@@ -54,6 +54,11 @@ export type ViewRequest =
   | { readonly kind: 'boundary'; readonly resolution: number }
   /** Histograms of every weight tensor. */
   | { readonly kind: 'histograms'; readonly bins: number }
+  /**
+   * Histograms of every weight's gradient on one fixed training batch, with the current weights: a forward
+   * and backward pass on the CPU, no update (computed only when asked, between steps).
+   */
+  | { readonly kind: 'gradHistograms'; readonly bins: number }
   /** The model's prediction for a dataset sample, or for an input the user made (drawn, typed). */
   | { readonly kind: 'predict'; readonly sample?: number; readonly input?: Float32Array | Int32Array }
   /** Several samples with their true and predicted labels (the sample grid). */
@@ -137,6 +142,7 @@ export type ViewResult =
       readonly kind: 'histograms';
       readonly layers: readonly { readonly name: string; readonly edges: Float64Array; readonly counts: Int32Array; readonly norm: number }[];
     }
+  | GradHistogramsResult
   | {
       readonly kind: 'predict';
       readonly probabilities: Float32Array;
@@ -154,6 +160,32 @@ export type ViewResult =
       readonly predicted: Int32Array;
       readonly classNames: readonly string[];
     };
+
+/** One weight tensor's gradient: its histogram (numpy's bins over [min, max]), L2 norm and range. */
+export interface GradTensor {
+  /** The weight's name, `<node id>.<torch name>`. */
+  readonly name: string;
+  readonly size: number;
+  readonly edges: Float64Array;
+  readonly counts: Int32Array;
+  readonly norm: number;
+  readonly min: number;
+  readonly max: number;
+  /** NaN and ±Inf values (left out of the bins). */
+  readonly nonFinite: number;
+}
+
+export interface GradHistogramsResult {
+  readonly kind: 'gradHistograms';
+  /** The step whose weights were differentiated (0: the initial or kept weights, before any step of this run). */
+  readonly step: number;
+  /** The batch: its size, and that it is the first samples of the training split, the same every time. */
+  readonly batch: number;
+  /** Each objective differentiated and its value on the batch: `loss`, or a GAN's Discriminator and generator losses. */
+  readonly objectives: readonly { readonly name: string; readonly loss: number }[];
+  /** Per layer (graph order), the gradients of its weights w.r.t. `objective`, and ‖∂L/∂W‖₂ over all of them (as the norm plot). */
+  readonly layers: readonly { readonly node: string; readonly objective: string; readonly norm: number; readonly tensors: readonly GradTensor[] }[];
+}
 
 export type FromWorker =
   | { readonly type: 'started'; readonly info: RunInfo }

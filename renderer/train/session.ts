@@ -14,13 +14,16 @@ import {
   hasErrors,
   inferShapes,
   initWeights,
+  LOSS_OUTPUT,
   probeOutputName,
+  Rng,
   TrainConfigError,
   type GraphDoc,
   type ProbePort,
   type ShapedGraph,
 } from '../../graph-core';
 import { findGan } from '../../graph-core/train/gan-step';
+import { buildGanGradProbes, buildGradProbe, type GradProbeProgram } from '../../graph-core/train/grad-probe';
 import { encodeModel } from '../../exporters/onnx/encode';
 import { irToOnnx } from '../../exporters/onnx/from-ir';
 import { gatherBatch } from '../../runtime/data/batches';
@@ -31,9 +34,9 @@ import { getBuiltin } from '../../runtime/data/registry';
 import { splitIndices } from '../../runtime/data/split';
 import type { Backend } from '../../runtime/train/backend';
 import { GanTrainer, type SampleEvent } from '../../runtime/train/gan-trainer';
-import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
+import { generateFeed, Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
 import { argmaxRows, confusionMatrix, histogram, l2norm, pca2 } from '../views/stats';
-import type { DataSource, FromWorker, RunInfo, ToWorker, ViewMessage, ViewRequest, ViewResult, WorkerBackend } from './protocol';
+import type { DataSource, FromWorker, GradHistogramsResult, GradTensor, RunInfo, ToWorker, ViewMessage, ViewRequest, ViewResult, WorkerBackend } from './protocol';
 import { weightsFit } from './kept-weights';
 import { checkSettings, toTrainConfig, type TrainSettings } from './settings';
 
@@ -158,6 +161,11 @@ export class TrainingSession {
   private readonly queue: ViewMessage[] = [];
   private wake: (() => void) | null = null;
   private readonly probes = new Map<string, Promise<InferenceSession>>();
+  /** The gradient probes of the prepared model (one, or a GAN's two), built when the gradient view first asks. */
+  private gradProbes: Promise<{ readonly name: string; readonly program: GradProbeProgram; readonly session: InferenceSession }[]> | null = null;
+  /** The batch size of the run (or of the run kept weights came from): the gradient probe's batch. */
+  private runBatch = 1;
+  private totalSteps = 0;
   private valIndices: Int32Array = new Int32Array(0);
   private lastStep = 0;
   private lastYield = 0;
@@ -239,6 +247,9 @@ export class TrainingSession {
         : // Every step also reports each layer's gradient norm (one scalar per layer) for the gradient view.
           new Trainer(p.shaped, p.dataset, backend, { ...config, gradNorms: true }, from);
       this.trainer = trainer;
+      this.runBatch = trainer.batch;
+      this.totalSteps = totalSteps;
+      this.lastStep = 0;
       // Stop pressed while the data loaded: end before the first step.
       if (this.stopping) trainer.stop();
       this.valIndices = trainer instanceof Trainer ? trainer.valIndices : new Int32Array(0);
@@ -305,6 +316,9 @@ export class TrainingSession {
       this.valIndices = gan ? new Int32Array(0) : (splitIndices(p.dataset.size, { val: settings.valSplit, test: 0 }, settings.seed).val ?? new Int32Array(0));
       const trainSamples = p.dataset.size - this.valIndices.length;
       const batch = Math.min(settings.batchSize, trainSamples);
+      this.runBatch = batch;
+      this.totalSteps = 0;
+      this.lastStep = 0;
       const cls = classifier(p.shaped);
       this.host.post({
         type: 'restored',
@@ -356,7 +370,7 @@ export class TrainingSession {
   /** The weights right now: the running model's (read between steps), the last run's, or the initial ones. */
   private async weightsNow(): Promise<Map<string, Float32Array>> {
     const p = this.need();
-    if (this.running && this.trainer instanceof Trainer) {
+    if (this.running && this.trainer) {
       const w = await this.trainer.readWeights();
       if (w) return w;
     }
@@ -525,6 +539,8 @@ export class TrainingSession {
           classes: cls.classes,
         };
       }
+      case 'gradHistograms':
+        return this.gradHistograms(Math.max(2, Math.min(100, Math.round(r.bins))));
       case 'histograms': {
         const weights = await this.weightsNow();
         const layers = [...weights]
@@ -634,5 +650,84 @@ export class TrainingSession {
     const all = [...this.probes.values()];
     this.probes.clear();
     for (const s of all) await (await s.catch(() => null))?.release();
+    const grads = this.gradProbes;
+    this.gradProbes = null;
+    for (const g of (await grads?.catch(() => null)) ?? []) await g.session.release();
+  }
+
+  /**
+   * Every weight's gradient with the current weights, on the first `runBatch` samples of the training split
+   * (the same batch every time, so the histograms move only as the weights do): the train step's forward and
+   * backward pass without its update, on the CPU probe backend. Dropout masks and noise are drawn from the
+   * run's seed, the same each time. A GAN gives the Discriminator's gradients of its loss and the generator's
+   * of its own, as its two steps compute them.
+   */
+  private async gradHistograms(bins: number): Promise<GradHistogramsResult> {
+    const p = this.need();
+    const backend = this.host.probeBackend();
+    if (!this.gradProbes) {
+      const gan = findGan(p.shaped);
+      const ins = Object.keys(p.dataset.inputs);
+      const realInput = ins.length === 1 ? ins[0]! : 'x';
+      const programs: [string, GradProbeProgram][] = gan
+        ? Object.entries(buildGanGradProbes(p.shaped, { batch: this.runBatch, realInput })).map(([k, prog]) => [k === 'd' ? 'Discriminator loss' : 'generator loss', prog])
+        : [['loss', buildGradProbe(p.shaped, { batch: this.runBatch })]];
+      this.gradProbes = Promise.all(
+        programs.map(async ([name, program]) => {
+          const bytes = encodeModel(irToOnnx(program.graph, { name: 'gradient_probe', weights: new Map(), paramsAsInputs: true }));
+          return { name, program, session: await backend.ort.InferenceSession.create(bytes, backend.sessionOptions) };
+        }),
+      );
+      // A probe that cannot be built is reported now and tried again on the next request.
+      this.gradProbes.catch(() => (this.gradProbes = null));
+    }
+    const probes = await this.gradProbes;
+    const step = this.lastStep;
+    const weights = await this.weightsNow();
+    const val = new Set(this.valIndices);
+    const train: number[] = [];
+    for (let i = 0; i < p.dataset.size && train.length < this.runBatch; i++) if (!val.has(i)) train.push(i);
+    const indices = Int32Array.from(train);
+    const objectives: { name: string; loss: number }[] = [];
+    const layers: { node: string; objective: string; norm: number; tensors: GradTensor[] }[] = [];
+    for (const { name: objective, program, session } of probes) {
+      const feeds: Record<string, Tensor> = {};
+      for (const d of program.dataInputs) {
+        const array = d.source.kind === 'input' ? inputName(p.dataset, d.source.node) : targetName(p.dataset, d.source.node);
+        if (!array) throw new SetupError(`The dataset has no ${d.source.kind === 'input' ? 'input' : 'target'} for ${d.source.node}.`);
+        const b = gatherBatch(p.dataset, indices, [array]);
+        const arr = b.arrays[array]!;
+        const shape = d.type.shape as number[];
+        feeds[d.name] = arr instanceof BigInt64Array ? new backend.ort.Tensor('int64', arr, shape) : new backend.ort.Tensor('float32', Float32Array.from(arr, Number), shape);
+      }
+      const rng = new Rng(p.settings.seed).fork(`gradients/${objective}`);
+      const progress = this.totalSteps ? step / this.totalSteps : 1;
+      for (const f of program.feeds) feeds[f.name] = new backend.ort.Tensor('float32', generateFeed(f.spec, f.type, rng, progress), f.type.shape as number[]);
+      const wanted = new Set(session.inputNames);
+      for (const w of program.weights) {
+        if (!wanted.has(w.name)) continue;
+        const value = weights.get(w.name);
+        if (!value) throw new SetupError(`No value for ${w.name}.`);
+        feeds[w.name] = new backend.ort.Tensor('float32', value, w.type.shape as number[]);
+      }
+      const out = await session.run(Object.fromEntries(Object.entries(feeds).filter(([k]) => wanted.has(k))));
+      objectives.push({ name: objective, loss: ((await out[LOSS_OUTPUT]!.getData()) as Float32Array)[0]! });
+      for (const g of program.grads) {
+        const data = (await out[g.name]!.getData()) as Float32Array;
+        const h = histogram(data, bins);
+        let [min, max] = [Infinity, -Infinity];
+        for (const v of data)
+          if (Number.isFinite(v)) {
+            if (v < min) min = v;
+            if (v > max) max = v;
+          }
+        const tensor: GradTensor = { name: g.weight, size: data.length, edges: h.edges, counts: h.counts, norm: l2norm(data), min: min <= max ? min : NaN, max: min <= max ? max : NaN, nonFinite: h.nonFinite };
+        const layer = layers.find((l) => l.node === g.node && l.objective === objective);
+        if (layer) layer.tensors.push(tensor);
+        else layers.push({ node: g.node, objective, norm: 0, tensors: [tensor] });
+      }
+    }
+    for (const l of layers) l.norm = Math.sqrt(l.tensors.reduce((a, t) => a + t.norm * t.norm, 0));
+    return { kind: 'gradHistograms', step, batch: indices.length, objectives, layers };
   }
 }

@@ -3,15 +3,16 @@
  * layer whose line sinks decades below the others, exploding ones as a line climbing away. The table gives
  * each layer's latest norm and its distance from the largest, in decades.
  *
- * Only norms, no gradient histograms: the training step keeps its gradients inside onnxruntime (on the GPU
- * with WebGPU) and hands back one scalar per layer; reading whole gradient tensors out every step would
- * copy as much data as the weights themselves on each step.
+ * The norms come with every step (one scalar per layer; the step keeps its gradients inside onnxruntime, on the
+ * GPU with WebGPU). Below them, the gradient histograms (GradHistogramView) are computed on demand, only
+ * while this tab is open, by a separate forward and backward pass on the CPU.
  */
 import { useMemo } from 'react';
 import { gradNormPlot, gradNormSummary } from '../train/grad-plot';
 import { Plot } from '../train/Plot';
 import { useRunState, useTraining } from '../train/TrainingContext';
 import type { RunState } from '../train/client';
+import { GradHistogramView } from './GradHistogramView';
 
 const selectVersion = (s: RunState) => s.version;
 
@@ -20,7 +21,15 @@ export function GradNormView() {
   const version = useRunState(selectVersion);
   const build = useMemo(() => () => gradNormPlot(client.series()), [client]);
   const summary = gradNormSummary(client.series());
-  if (!summary.length) return <p className="ll-muted" data-testid="view-gradients-empty">The run reports gradient norms from its first step on (GAN runs report none).</p>;
+  if (!summary.length)
+    return (
+      <>
+        <p className="ll-muted" data-testid="view-gradients-empty">
+          The run reports gradient norms from its first step on (GAN runs report none; their histograms below show each player&apos;s gradients).
+        </p>
+        <GradHistogramView />
+      </>
+    );
   return (
     <div className="ll-view" data-testid="view-gradients" data-layers={summary.length}>
       <Plot id="gradnorm" build={build} version={version} height={220} logToggle defaultLog />
@@ -42,6 +51,7 @@ export function GradNormView() {
           ))}
         </tbody>
       </table>
+      <GradHistogramView />
     </div>
   );
 }

@@ -107,6 +107,22 @@ export class GanTrainer extends RunControl {
     return this.dataset.size;
   }
 
+  /** The live weights, buffers and optimizer state of a running loop; null before and after a run. */
+  private live: ReadonlyMap<string, Tensor> | null = null;
+
+  /**
+   * A copy of the current weights and buffers of both players, by weight name, for views that read the
+   * model while it trains; null when no run is in progress.
+   */
+  async readWeights(): Promise<Map<string, Float32Array> | null> {
+    const live = this.live;
+    if (!live) return null;
+    const out = new Map<string, Float32Array>();
+    for (const name of new Set([...this.programs.d.weights, ...this.programs.g.weights].map((w) => w.name)))
+      out.set(name, Float32Array.from((await live.get(name)!.getData()) as Float32Array));
+    return out;
+  }
+
   /** The type of a weight or optimizer state tensor of either step. */
   typeOf(name: string): TensorType | undefined {
     for (const p of [this.programs.d, this.programs.g]) {
@@ -134,6 +150,7 @@ export class GanTrainer extends RunControl {
       if (sampleSession) sessions.push(sampleSession);
       return await this.loop(dSession, gSession, sampleSession, events);
     } finally {
+      this.live = null;
       for (const s of sessions) await s.release();
     }
   }
@@ -175,6 +192,7 @@ export class GanTrainer extends RunControl {
       live.set(s.name, this.float(s.type, saved ? Float32Array.from(saved) : new Float32Array(numel(s.type))));
     }
     const fixedNoise = this.fixedNoise();
+    this.live = live;
 
     const all = Int32Array.from({ length: this.dataset.size }, (_, i) => i);
     const startStep = this.resumeFrom?.step ?? 0;
@@ -281,6 +299,7 @@ export class GanTrainer extends RunControl {
       if (step >= totalSteps) break;
     }
 
+    this.live = null;
     const weights = new Map<string, Float32Array>();
     for (const name of weightTypes.keys()) weights.set(name, Float32Array.from((await live.get(name)!.getData()) as Float32Array));
     const state = new Map<string, Float32Array>();

@@ -2,7 +2,7 @@
  * Training from the canvas, in Chromium, twice: with WebGPU on SwiftShader and without WebGPU. A user opens
  * the spiral MLP, opens the training panel, sets the epochs (an undoable edit of the training section),
  * trains, sees the loss curve grow and the loss fall, pauses (no step while paused) and resumes, and opens
- * the confusion matrix and an activation preview; then trains a small attention model for a few steps and
+ * the confusion matrix, an activation preview and the gradient norms and histograms; then trains a small attention model for a few steps and
  * opens its attention map. Auto says which backend it chose and why. Editing the graph during a run asks
  * first.
  *
@@ -178,6 +178,23 @@ for (const mode of ['webgpu', 'no-webgpu'] as const) {
       await expect.poll(() => num(page, 'plot-gradnorm', 'data-points')).toBe(total);
       expect(await num(page, 'plot-gradnorm', 'data-last')).toBeGreaterThan(0);
       expect(await page.getByTestId('plot-gradnorm-log').isChecked()).toBe(true);
+      // Beside it, the gradient histograms of the finished model: every tensor of the 3 layers, every value binned.
+      await page.getByTestId('view-grad-histograms').waitFor({ timeout: 60_000 });
+      expect(await num(page, 'view-grad-histograms', 'data-step')).toBe(total);
+      const rows = page.getByTestId('grad-hist-row');
+      expect(await rows.count()).toBe(6);
+      const counts = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-tensor'), Number(e.getAttribute('data-count'))]));
+      expect(counts).toEqual([
+        ['fc1.weight', 128],
+        ['fc1.bias', 64],
+        ['fc2.weight', 4096],
+        ['fc2.bias', 64],
+        ['out.weight', 192],
+        ['out.bias', 3],
+      ]);
+      expect(await page.getByTestId('grad-hist-bars').first().locator('rect[height]:not([height="0"])').count()).toBeGreaterThan(0);
+      await page.getByTestId('grad-hist-log').check();
+      expect(await page.getByTestId('grad-hist-log').isChecked()).toBe(true);
       expect(problems).toEqual([]);
       await page.close();
     });
