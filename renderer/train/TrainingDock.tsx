@@ -11,6 +11,7 @@ import { sameStructure } from '../store/analysis';
 import { hasErrors, type GraphDoc } from '../../graph-core';
 import { getBuiltin } from '../../runtime/data/registry';
 import { createTrainingClient, type RunStatus, type WorkerPort } from './client';
+import { openNativeChannel } from './native-channel';
 import { encodeKeptWeights, keptFor, loadProjectWeights, weightShape, weightsFit } from './kept-weights';
 import { readSettings } from './settings';
 import { TrainingContext } from './TrainingContext';
@@ -29,8 +30,10 @@ export function TrainingDock() {
       createTrainingClient(
         () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'layerloom-training' }) as unknown as WorkerPort,
         new URL('./', document.baseURI).href,
+        // The desktop app trains on the CPU with native onnxruntime in its own process.
+        host.nativeTraining ? () => openNativeChannel(host.nativeTraining!, window) : undefined,
       ),
-    [],
+    [host],
   );
   useEffect(() => () => client.dispose(), [client]);
 

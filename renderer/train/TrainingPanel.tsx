@@ -65,8 +65,7 @@ function viewsFor(doc: GraphDoc, kinds: ReadonlyMap<string, string>): { tabs: Ta
   if (embedding.length) tabs.push('embedding');
   if (classifier && twoD) tabs.push('boundary');
   tabs.push('weights');
-  // A GAN has no per-step norms, but its gradient histograms show both players.
-  tabs.push('gradients');
+  if (!gan) tabs.push('gradients');
   if (gan) tabs.push('gan');
   if (classifier) tabs.push('playground');
   return { tabs, attention, embedding };
@@ -304,7 +303,7 @@ export const TrainingPanel = memo(function TrainingPanel() {
             >
               <option value="auto">Auto</option>
               <option value="gpu">GPU (WebGPU)</option>
-              <option value="cpu">CPU (WASM)</option>
+              <option value="cpu">{client.cpuLabel}</option>
             </select>
           </label>
         </div>

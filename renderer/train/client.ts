@@ -3,6 +3,9 @@
  * panel shows (a small store, bumped at most once per animation frame) and the plot series (plain arrays,
  * appended in place, so a long run costs no copying), and keeps the finished runs of this project for
  * overlaying. The Auto backend is decided here from the worker's WebGPU probe and step timings.
+ *
+ * In the desktop app the CPU is native onnxruntime in a separate process (native-channel.ts), reached through
+ * the same WorkerPort interface; a run, its controls and its views go to the channel it started on.
  */
 import { castDraft } from 'immer';
 import type { GraphDoc } from '../../graph-core';
@@ -69,15 +72,22 @@ const initial: RunState = {
   samplesVersion: 0,
 };
 
-/** Where the worker comes from: a browser Web Worker, or a test double. */
+/** A channel to a training session: the browser's Web Worker, the desktop app's native process, or a test double. */
 export interface WorkerPort {
   postMessage(msg: ToWorker | { type: 'init'; wasmPaths: string }): void;
   onmessage: ((e: { data: FromWorker }) => void) | null;
+  /** Set by the client: the channel ended on its own (the native process died); one line for a person. */
+  onclose?: ((message: string) => void) | null;
   terminate(): void;
 }
 
+/** How the panel names the CPU backend. */
+export const CPU_LABELS = { wasm: 'CPU (WASM)', native: 'CPU (native)' } as const;
+
 export interface TrainingClient {
   readonly state: Store<RunState>;
+  /** The panel's name for the CPU choice: native onnxruntime in the desktop app, WASM in a browser. */
+  readonly cpuLabel: string;
   /** The current run's series (the last one after it ends). */
   series(): RunSeries | null;
   /** Earlier runs of this project, oldest first (for overlays). */
@@ -105,15 +115,22 @@ export interface TrainingClient {
 
 const MAX_OVERLAYS = 4;
 
-export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: string): TrainingClient {
+/**
+ * `makeNative` opens a channel to native training (the desktop app); without it the CPU is the worker's WASM.
+ */
+export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: string, makeNative?: () => WorkerPort): TrainingClient {
   const state = createStore<RunState>(initial);
   let worker: WorkerPort | null = null;
+  let native: WorkerPort | null = null;
+  /** The channel of the current (or last) run or restore: its controls, views and weights go there. */
+  let runOn: WorkerPort | null = null;
   let current: RunSeries | null = null;
   const previous: RunSeries[] = [];
   let gan: { step: number; shape: readonly number[]; data: Float32Array } | null = null;
   let nextId = 1;
   let runCount = 0;
-  const pending = new Map<number, (m: FromWorker) => void>();
+  /** Requests waiting for their answer: how to answer them, on which channel, and the answer if the channel dies. */
+  const pending = new Map<number, { resolve: (m: FromWorker) => void; channel: WorkerPort; fail: (message: string) => FromWorker }>();
   // Step events arrive faster than frames: the store is updated once per redraw with the latest one.
   let lastStep: StepEvent | null = null;
   let frame: ReturnType<typeof setTimeout> | null = null;
@@ -232,7 +249,7 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
       case 'timed':
       case 'gpu':
       case 'weights':
-        pending.get(m.id)?.(m);
+        pending.get(m.id)?.resolve(m);
         pending.delete(m.id);
         return;
     }
@@ -247,19 +264,67 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
     return worker;
   };
 
-  const ask = <T extends FromWorker>(build: (id: number) => ToWorker): Promise<T> => {
+  /** The native process is gone: its pending requests get their failure, and a run on it ends with the message. */
+  const nativeClosed = (channel: WorkerPort, message: string) => {
+    if (native === channel) native = null;
+    for (const [id, p] of [...pending]) {
+      if (p.channel !== channel) continue;
+      pending.delete(id);
+      p.resolve(p.fail(message));
+    }
+    if (runOn !== channel) return;
+    runOn = null;
+    if (frame !== null) {
+      clearTimeout(frame);
+      flush();
+    }
+    state.update((d) => {
+      if (['choosing', 'starting', 'running', 'paused', 'stopping'].includes(d.status)) d.status = 'error';
+      d.message = message;
+    });
+  };
+
+  const ensureNative = (): WorkerPort => {
+    if (!native) {
+      const channel = makeNative!();
+      native = channel;
+      channel.onmessage = (e) => onMessage(e.data);
+      channel.onclose = (message) => nativeClosed(channel, message);
+    }
+    return native;
+  };
+
+  const failure = (request: ToWorker, id: number) => (message: string): FromWorker => {
+    switch (request.type) {
+      case 'time':
+        return { type: 'timed', id, error: message };
+      case 'gpu':
+        return { type: 'gpu', id, available: false, reason: message };
+      case 'weights':
+        return { type: 'weights', id, weights: null };
+      default:
+        return { type: 'view', id, result: { kind: 'error', message } };
+    }
+  };
+
+  const ask = <T extends FromWorker>(build: (id: number) => ToWorker, channel: WorkerPort = runOn ?? ensureWorker()): Promise<T> => {
     const id = nextId++;
+    const request = build(id);
     return new Promise<T>((resolve) => {
-      pending.set(id, resolve as (m: FromWorker) => void);
-      ensureWorker().postMessage(build(id));
+      pending.set(id, { resolve: resolve as (m: FromWorker) => void, channel, fail: failure(request, id) });
+      channel.postMessage(request);
     });
   };
 
   const active = () => ['choosing', 'starting', 'running', 'paused', 'stopping'].includes(state.getState().status);
 
-  /** Auto: probe WebGPU; time both backends when the GPU is real hardware; pick. */
+  const cpuBackend: WorkerBackend = makeNative ? 'native' : 'wasm';
+  const cpuLabel = CPU_LABELS[makeNative ? 'native' : 'wasm'];
+  const channelFor = (backend: WorkerBackend) => (backend === 'native' ? ensureNative() : ensureWorker());
+
+  /** Auto: probe WebGPU; time the GPU and the CPU (native in the desktop app) when the GPU is real hardware; pick. */
   async function choose(doc: GraphDoc, settings: TrainSettings, data: DataSource): Promise<{ backend: WorkerBackend; label: string; why: string }> {
-    const g = await ask<Extract<FromWorker, { type: 'gpu' }>>((id) => ({ type: 'gpu', id }));
+    const g = await ask<Extract<FromWorker, { type: 'gpu' }>>((id) => ({ type: 'gpu', id }), ensureWorker());
     const gpu: BackendCandidate = {
       kind: 'gpu',
       label: 'WebGPU',
@@ -267,21 +332,23 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
       ...(g.reason ? { reason: g.reason } : {}),
       ...(g.adapter ? { adapter: g.adapter as AdapterInfo } : {}),
     };
-    let cpu: BackendCandidate = { kind: 'cpu', label: 'WASM (CPU)', available: true };
+    let cpu: BackendCandidate = { kind: 'cpu', label: makeNative ? 'native CPU (onnxruntime-node)' : 'WASM (CPU)', available: true };
     let timedGpu = gpu;
     if (shouldTimeGpu(gpu)) {
-      const time = (backend: WorkerBackend) => ask<Extract<FromWorker, { type: 'timed' }>>((id) => ({ type: 'time', id, doc, settings, data, backend, steps: 3 }));
+      const time = (backend: WorkerBackend) =>
+        ask<Extract<FromWorker, { type: 'timed' }>>((id) => ({ type: 'time', id, doc, settings, data, backend, steps: 3 }), channelFor(backend));
       const tg = await time('webgpu');
-      const tc = await time('wasm');
+      const tc = await time(cpuBackend);
       timedGpu = { ...gpu, ...(tg.msPerStep !== undefined ? { msPerStep: tg.msPerStep } : {}) };
       cpu = { ...cpu, ...(tc.msPerStep !== undefined ? { msPerStep: tc.msPerStep } : {}) };
     }
     const c = chooseBackend([timedGpu, cpu]);
-    return c.kind === 'gpu' ? { backend: 'webgpu', label: 'GPU (WebGPU)', why: c.why } : { backend: 'wasm', label: 'CPU (WASM)', why: c.why };
+    return c.kind === 'gpu' ? { backend: 'webgpu', label: 'GPU (WebGPU)', why: c.why } : { backend: cpuBackend, label: cpuLabel, why: c.why };
   }
 
   return {
     state,
+    cpuLabel,
     series: () => current,
     previousRuns: () => previous,
     samples: () => gan,
@@ -300,20 +367,21 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
       let chosen: { backend: WorkerBackend; label: string; why: string };
       if (device === 'auto') chosen = await choose(doc, settings, data);
       else if (device === 'gpu') chosen = { backend: 'webgpu', label: 'GPU (WebGPU)', why: 'chosen in the panel' };
-      else chosen = { backend: 'wasm', label: 'CPU (WASM)', why: 'chosen in the panel' };
+      else chosen = { backend: cpuBackend, label: cpuLabel, why: 'chosen in the panel' };
       // Stopped while Auto was timing.
       if (state.getState().status !== 'choosing' && state.getState().status !== 'starting') return;
       state.update((d) => {
         d.status = 'starting';
         d.backend = { label: chosen.label, why: chosen.why };
       });
-      ensureWorker().postMessage({ type: 'start', doc, settings, data, backend: chosen.backend, ...(startFrom ? { weights: startFrom } : {}) });
+      runOn = channelFor(chosen.backend);
+      runOn.postMessage({ type: 'start', doc, settings, data, backend: chosen.backend, ...(startFrom ? { weights: startFrom } : {}) });
     },
     pause() {
-      if (state.getState().status === 'running') worker?.postMessage({ type: 'pause' });
+      if (state.getState().status === 'running') runOn?.postMessage({ type: 'pause' });
     },
     resume() {
-      if (state.getState().status === 'paused') worker?.postMessage({ type: 'resume' });
+      if (state.getState().status === 'paused') runOn?.postMessage({ type: 'resume' });
     },
     stop() {
       const s = state.getState().status;
@@ -328,7 +396,7 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
           state.update((d) => {
             d.status = 'stopping';
           });
-        worker?.postMessage({ type: 'stop' });
+        runOn?.postMessage({ type: 'stop' });
       }
     },
     async view(request) {
@@ -337,13 +405,14 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
       return m.result;
     },
     async weights() {
-      if (!worker) return null;
+      if (!runOn) return null;
       const m = await ask<Extract<FromWorker, { type: 'weights' }>>((id) => ({ type: 'weights', id }));
       return m.weights;
     },
     restore(doc, settings, data, weights) {
       if (active()) return;
-      ensureWorker().postMessage({ type: 'restore', doc, settings, data, weights });
+      runOn = ensureWorker();
+      runOn.postMessage({ type: 'restore', doc, settings, data, weights });
     },
     resetRuns() {
       previous.length = 0;
@@ -351,7 +420,10 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
     dispose() {
       worker?.terminate();
       worker = null;
-      for (const resolve of pending.values()) resolve({ type: 'view', id: -1, result: { kind: 'error', message: 'the training worker was closed' } });
+      native?.terminate();
+      native = null;
+      runOn = null;
+      for (const p of pending.values()) p.resolve(p.fail('the training worker was closed'));
       pending.clear();
     },
   };

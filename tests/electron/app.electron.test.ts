@@ -2,7 +2,8 @@
  * The desktop app in real Electron, driven by playwright-core's `_electron`: the editor flow of the browser
  * suite (tests/e2e/editor, whose helpers it shares) in the Electron window, plus what only the desktop has:
  * the sandboxed, isolated page with its preload Host, native menus, native save/open dialogs writing real
- * files, the question before closing with unsaved changes, and crash recovery across a restart.
+ * files, the question before closing with unsaved changes, crash recovery across a restart, and training on
+ * the CPU with native onnxruntime in the utility process (restarted after it is killed).
  *
  * It needs the Electron binary, which Electron downloads from GitHub on first start (`npm start`). Where
  * that cannot happen (no internet, as on the machines that run this suite) or there is no display, it
@@ -125,7 +126,7 @@ describe.skipIf(!electronPath)('the desktop app in Electron', () => {
     expect(await page.evaluate('crossOriginIsolated')).toBe(true);
     // The page's own world cannot see the preload's: only the Host crosses the bridge.
     expect(await page.evaluate('Object.keys(window.host).sort().join()')).toBe(
-      'clearRecovery,deleteBlock,kind,listBlocks,onMenuCommand,openProject,openRecent,readDroppedFile,readRecovery,recentProjects,saveBlock,saveProject,setDirty,setTitle,writeRecovery',
+      'clearRecovery,deleteBlock,kind,listBlocks,nativeTraining,onMenuCommand,openProject,openRecent,readDroppedFile,readRecovery,readWeights,recentProjects,saveBlock,saveProject,setDirty,setTitle,writeRecovery,writeWeights',
     );
     // Navigating away is refused: the page stays where it is.
     await page.evaluate(`location.href = 'https://example.com/'`).catch(() => undefined);
@@ -226,5 +227,109 @@ describe.skipIf(!electronPath)('the desktop app in Electron', () => {
     await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
     await closed;
     app = undefined;
+  });
+});
+
+describe.skipIf(!electronPath)('native CPU training in the desktop app', () => {
+  let base = '';
+  let app: ElectronApplication | undefined;
+  let page: Page;
+  const spiral = readFileSync(join(root, 'examples/spiral-mlp.json'), 'utf8');
+  const status = () => page.getByTestId('training-panel').getAttribute('data-status');
+  const num = async (testId: string, attr: string) => Number(await page.getByTestId(testId).getAttribute(attr));
+  /** The training utility processes Electron runs now (their pids). */
+  const trainingProcesses = () =>
+    app!.evaluate(({ app: a }) =>
+      a
+        .getAppMetrics()
+        .filter((m) => m.type === 'Utility' && m.name === 'Layerloom training')
+        .map((m) => m.pid),
+    );
+
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), 'layerloom-electron-train-'));
+    npmRun('build:web');
+    npmRun('build:electron');
+    const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
+    app = await electron.launch({
+      executablePath: electronPath!,
+      args: [join(root, 'dist/electron/main.cjs'), ...(asRoot ? ['--no-sandbox'] : [])],
+      cwd: root,
+      env: { ...process.env, LAYERLOOM_USER_DATA_DIR: join(base, 'userData') } as Record<string, string>,
+      timeout: 60_000,
+    });
+    page = await app.firstWindow();
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.setBounds({ x: 0, y: 0, width: 1600, height: 1000 }));
+    await page.getByTestId('canvas').waitFor();
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close().catch(() => undefined);
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  it('trains the spiral MLP on native onnxruntime in the utility process; Auto weighs it; a killed process is restarted', { timeout: 300_000 }, async () => {
+    const problems = watchErrors(page);
+    // Dropped as a user drops a file (a File made in the page has no path, so the preload reads it).
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([${JSON.stringify(spiral)}], 'spiral-mlp.json', { type: 'application/json' }));
+      const app = document.querySelector('[data-testid="app"]');
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
+    await expect.poll(() => page.getByTestId('file-name').textContent()).toBe('spiral-mlp.json');
+    await page.getByTestId('tb-toggleTraining').click();
+    await page.getByTestId('training-panel').waitFor();
+    expect(await page.locator('[data-testid="train-device"] option[value="cpu"]').textContent()).toBe('CPU (native)');
+    // Nothing forks before the first native request.
+    expect(await trainingProcesses()).toEqual([]);
+
+    await page.getByTestId('train-device').selectOption('cpu');
+    await page.getByTestId('train-epochs').fill('20');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('train-backend').textContent(), { timeout: 60_000 }).toBe('CPU (native): chosen in the panel');
+    await expect.poll(() => num('plot-loss', 'data-points'), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+    expect(await trainingProcesses()).toHaveLength(1);
+    await page.getByTestId('train-pause').click();
+    await expect.poll(status, { timeout: 30_000 }).toBe('paused');
+    const heldAt = await num('train-progress', 'data-step');
+    await page.waitForTimeout(1000);
+    expect(await num('train-progress', 'data-step')).toBe(heldAt);
+    await page.getByTestId('train-resume').click();
+    await expect.poll(status, { timeout: 60_000 }).toMatch(/running|finished/);
+    await expect.poll(status, { timeout: 120_000 }).toBe('finished');
+    expect(await num('plot-loss', 'data-last')).toBeLessThan(0.8 * (await num('plot-loss', 'data-first')));
+
+    // Auto times native against WebGPU (or skips a missing or software GPU) and says so.
+    await page.getByTestId('train-device').selectOption('auto');
+    await page.getByTestId('train-epochs').fill('2');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('train-backend').textContent(), { timeout: 60_000 }).toMatch(/native CPU \(onnxruntime-node\)/);
+    await expect.poll(status, { timeout: 120_000 }).toBe('finished');
+
+    // The process dies mid-run: the panel says so in one line, and the next run starts a new process.
+    await page.getByTestId('train-device').selectOption('cpu');
+    await page.getByTestId('train-epochs').fill('500');
+    await page.getByTestId('train-start').click();
+    await expect.poll(status, { timeout: 60_000 }).toBe('running');
+    const [pid] = await trainingProcesses();
+    process.kill(pid!, 'SIGKILL');
+    await expect.poll(status, { timeout: 30_000 }).toBe('error');
+    expect(await page.getByTestId('train-message').textContent()).toMatch(/^The native training process stopped unexpectedly \(exit code -?\d+\); the run ended there\./);
+    await page.getByTestId('train-epochs').fill('2');
+    await page.getByTestId('train-start').click();
+    await expect.poll(status, { timeout: 120_000 }).toBe('finished');
+    const now = await trainingProcesses();
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(pid);
+    expect(problems).toEqual([]);
+
+    // Quitting ends the process with the app.
+    const closed = app!.waitForEvent('close');
+    await app!.evaluate(({ app: a }) => a.quit());
+    await closed;
+    app = undefined;
+    expect(() => process.kill(now[0]!, 0)).toThrow();
   });
 });
