@@ -65,7 +65,8 @@ function viewsFor(doc: GraphDoc, kinds: ReadonlyMap<string, string>): { tabs: Ta
   if (embedding.length) tabs.push('embedding');
   if (classifier && twoD) tabs.push('boundary');
   tabs.push('weights');
-  if (!gan) tabs.push('gradients');
+  // A GAN has no per-step norms, but its gradient histograms show both players.
+  tabs.push('gradients');
   if (gan) tabs.push('gan');
   if (classifier) tabs.push('playground');
   return { tabs, attention, embedding };
