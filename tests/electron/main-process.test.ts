@@ -282,3 +282,49 @@ describe('files the OS opens', () => {
     expect(existsSync(join(userData, 'recent-projects.json'))).toBe(true);
   });
 });
+
+describe('native training', () => {
+  it('forks the training process on the first request, hands each window a port, reports its death, restarts it and kills it on quit', async () => {
+    const { userData } = fresh();
+    const { fake, win } = await started(userData);
+    expect(fake.log.utilityProcesses).toHaveLength(0);
+
+    expect(await fake.renderer(win).invoke('training:connect', { nonce: 'nonce-0001' })).toEqual({ ok: true, value: null });
+    expect(fake.log.utilityProcesses).toHaveLength(1);
+    const child = fake.log.utilityProcesses[0]!;
+    expect(child.modulePath).toBe(join(base, 'app', 'electron', 'training-utility.cjs'));
+    expect(child.options).toMatchObject({ serviceName: 'Layerloom training' });
+    // One end of the channel to the process, the other to the window with the nonce it asked with.
+    expect(child.posted).toHaveLength(1);
+    const [message, toChild] = child.posted[0]!;
+    expect(message).toEqual({ type: 'connect' });
+    const posted = win.webContents.posted;
+    expect(posted.map(([channel, payload]) => [channel, payload])).toEqual([['training:port', { nonce: 'nonce-0001' }]]);
+    expect(posted[0]![2]).toHaveLength(1);
+    expect(posted[0]![2][0]).not.toBe((toChild as unknown[])[0]);
+
+    // A page of another origin, or a bad nonce, is refused before anything is forked or posted.
+    expect(await fake.renderer(win, 'https://evil.example/').invoke('training:connect', { nonce: 'nonce-0002' })).toMatchObject({ ok: false });
+    expect(await fake.renderer(win).invoke('training:connect', { nonce: 'x' })).toMatchObject({ ok: false });
+    expect(child.posted).toHaveLength(1);
+
+    // A second request reuses the running process.
+    await fake.renderer(win).invoke('training:connect', { nonce: 'nonce-0003' });
+    expect(fake.log.utilityProcesses).toHaveLength(1);
+    expect(child.posted).toHaveLength(2);
+
+    child.emit('exit', 9);
+    expect(win.webContents.sent.filter(([c]) => c === 'training:gone')).toEqual([
+      ['training:gone', { message: 'The native training process stopped unexpectedly (exit code 9); the run ended there. Start again to train in a new process.' }],
+    ]);
+    await fake.renderer(win).invoke('training:connect', { nonce: 'nonce-0004' });
+    expect(fake.log.utilityProcesses).toHaveLength(2);
+    const next = fake.log.utilityProcesses[1]!;
+
+    fake.electron.app.emit('will-quit', {});
+    expect(next.killed).toBe(true);
+    expect(child.killed).toBe(false);
+    next.emit('exit', 0);
+    expect(win.webContents.sent.filter(([c]) => c === 'training:gone')).toHaveLength(1);
+  });
+});
