@@ -24,9 +24,8 @@
  * with T = Π kernel ≤ 24 taps, take a short path of about ten whole-tensor ops (tilingGradient):
  * 1. U(v) repeats every window value over its window (Resize, nearest, integer scale: a plain copy). On the
  *    cells the windows cover: hit = (X == U(Y)).
- * 2. code = Σ_t hit_t · 2^(T−1−t) per window, the first tap in scan order weighing most: a Conv with one
- *    [1, k…] kernel of those powers per channel (group = C) and stride = kernel. Its products are 0 or a power
- *    of two and its sums integers below 2^24, so float32 computes them exactly in any order.
+ * 2. code = Σ_t hit_t · 2^(T−1−t) per window, the first tap in scan order weighing most: one small MatMul
+ *    against a constant 0/power-of-two matrix, or a grouped Conv for wide rows (tapCodes). Exact in float32.
  * 3. The cell of tap t is its window's first maximum iff it is a hit and no earlier tap is (all earlier taps
  *    weigh more than every later tap together): iff U(code) < hit · 2^(T−t), one Less against a constant map.
  * 4. dX = U(g) · pick on the covered cells, zeros on the cells past the last window.
@@ -137,6 +136,36 @@ function scatterTaps(ir: IrBuilder, parts: readonly V[], axis: number, stride: n
 /** Taps per window up to which the tiling path's codes (sums of distinct powers of two) stay exact in float32. */
 const MAX_TILING_TAPS = 24;
 
+/** Largest products per window code for which the MatMul form of tapCodes is used (2-D: taps · windows per row). */
+const MAX_CODE_MATMUL_WORK = 64;
+
+/**
+ * code = Σ_t hit_t · 2^(T−1−t) per window, tap t in the window's row-major scan order, for 0/1 hits on cells the
+ * windows tile exactly ([N, C, covered…]). In 1-D the windows are runs of k cells: [N·C·o, k] · [k, 1]. In 2-D
+ * a row of windows spans k_h whole rows of cells: [N·C·o_h, k_h·W] · M [k_h·W, o_w], M holding each cell's
+ * weight in its window's column, as long as that row product stays small (MAX_CODE_MATMUL_WORK); beyond it, a
+ * Conv with one [1, k…] kernel of the weights per channel (group = C) and stride = kernel. Every product is 0
+ * or a power of two and every sum an integer below 2^24, so float32 computes them exactly in any order.
+ */
+function tapCodes(ir: IrBuilder, hit: V, k: readonly number[], covered: readonly number[], n: number, channels: number): V {
+  const taps = k.reduce((p, v) => p * v, 1);
+  const weights = Array.from({ length: taps }, (_, t) => 2 ** (taps - 1 - t));
+  const out = covered.map((len, i) => len / k[i]!);
+  if (k.length === 1) return ir.reshape(ir.matmul(ir.reshape(hit, [n * channels * out[0]!, taps]), ir.tensor([taps, 1], weights)), [n, channels, out[0]!]);
+  if (k.length === 2 && taps * out[1]! <= MAX_CODE_MATMUL_WORK) {
+    const [kh, kw, oh, ow, w] = [k[0]!, k[1]!, out[0]!, out[1]!, covered[1]!];
+    const m = new Array<number>(kh * w * ow).fill(0);
+    for (let a = 0; a < kh; a++) for (let x = 0; x < w; x++) m[(a * w + x) * ow + Math.floor(x / kw)] = weights[a * kw + (x % kw)]!;
+    return ir.reshape(ir.matmul(ir.reshape(hit, [n * channels * oh, kh * w]), ir.tensor([kh * w, ow], m)), [n, channels, oh, ow]);
+  }
+  return ir.conv(hit, ir.tensor([channels, 1, ...k], Array.from({ length: channels }, () => weights).flat()), undefined, {
+    strides: [...k],
+    pads: new Array<number>(2 * k.length).fill(0),
+    dilations: new Array<number>(k.length).fill(1),
+    group: channels,
+  });
+}
+
 /**
  * dX for windows that tile the input (stride = kernel, no pads, no dilation, no overhang), or undefined for any
  * other geometry: see the op's doc, steps 1–4 of the tiling path.
@@ -156,15 +185,7 @@ function tilingGradient(ir: IrBuilder, x: V, y: V, g: V, a: MaxPoolAttrs, xs: re
     if (len < xs[i + 2]!) xc = ir.slice(xc, i + 2, 0, len);
   });
   const hit = ir.cast(ir.equal(xc, up(y)), 'float32');
-  // Tap t of the row-major scan weighs 2^(T−1−t): one kernel per channel, as a grouped Conv.
-  const weights = Array.from({ length: taps }, (_, t) => 2 ** (taps - 1 - t));
-  const kernel = ir.tensor([channels, 1, ...k], Array.from({ length: channels }, () => weights).flat());
-  const code = ir.conv(hit, kernel, undefined, {
-    strides: [...k],
-    pads: new Array<number>(2 * r).fill(0),
-    dilations: new Array<number>(r).fill(1),
-    group: channels,
-  });
+  const code = tapCodes(ir, hit, k, covered, xs[0]!, channels);
   // 2^(T−t) at every covered cell, t being the cell's tap in its window.
   const bound = new Array<number>(covered.reduce((p, v) => p * v, 1));
   for (let cell = 0; cell < bound.length; cell++) {

@@ -170,6 +170,7 @@ describe('MaxPool gradient', () => {
   const mp = (kernel_shape: number[], strides: number[], pads: number[], dilations: number[], ceil_mode = false) => ({ kernel_shape, strides, pads, dilations, ceil_mode });
   const configs: [string, number[], ReturnType<typeof mp>][] = [
     ['2×2 stride 2 (tiling)', [2, 3, 6, 6], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1])],
+    ['2×2 stride 2, wide rows (tiling, tap codes by Conv)', [1, 2, 4, 34], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1])],
     ['3×3 stride 2 pad 1 (overlapping)', [2, 2, 7, 6], mp([3, 3], [2, 2], [1, 1, 1, 1], [1, 1])],
     ['3×3 stride 1 (heavy overlap)', [1, 2, 5, 5], mp([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
     ['2×3 dilated, asymmetric pads', [1, 2, 7, 8], mp([2, 3], [2, 1], [1, 0, 0, 2], [2, 2])],
@@ -210,17 +211,20 @@ describe('MaxPool gradient', () => {
     expect(ops.filter((o) => !allowed.has(o))).toEqual([]);
     expect(ops.filter((o) => o === 'Equal')).toHaveLength(4);
   });
-  it('tiling windows take the short path: one Equal, one Conv for the tap codes, three nearest Resizes', () => {
-    const count = (ops: readonly string[]) => Object.fromEntries(['Resize', 'Equal', 'Conv', 'Less', 'Slice', 'Concat'].map((o) => [o, ops.filter((p) => p === o).length]));
-    for (const [shape, attrs, uncovered] of [
-      [[1, 2, 4, 4], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), 0],
-      [[1, 2, 7, 5], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), 2],
-      [[1, 2, 10], mp([3], [3], [0, 0], [1]), 1],
+  it('tiling windows take the short path: one Equal, one MatMul or Conv for the tap codes, three nearest Resizes', () => {
+    const count = (ops: readonly string[]) =>
+      Object.fromEntries(['Resize', 'Equal', 'MatMul', 'Conv', 'Less', 'Slice', 'Concat'].map((o) => [o, ops.filter((p) => p === o).length]));
+    for (const [shape, attrs, uncovered, codes] of [
+      [[1, 2, 4, 4], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), 0, 'MatMul'],
+      [[1, 2, 7, 5], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), 2, 'MatMul'],
+      [[1, 2, 10], mp([3], [3], [0, 0], [1]), 1, 'MatMul'],
+      // 20 windows of 4 taps per row: 80 products per code in the MatMul form, so the grouped Conv.
+      [[1, 2, 4, 41], mp([2, 2], [2, 2], [0, 0, 0, 0], [1, 1]), 1, 'Conv'],
     ] as const) {
       const up = randTensor(outShape('MaxPool', [distinct(shape, 1)], attrs), 2);
       const { ops } = gradients('MaxPool', [distinct(shape, 1)], attrs, [0], up);
       // The cells past the last window: X sliced to the covered cells, dX padded back with zeros.
-      expect(count(ops)).toEqual({ Resize: 3, Equal: 1, Conv: 1, Less: 1, Slice: uncovered, Concat: uncovered });
+      expect(count(ops)).toEqual({ Resize: 3, Equal: 1, MatMul: codes === 'MatMul' ? 1 : 0, Conv: codes === 'Conv' ? 1 : 0, Less: 1, Slice: uncovered, Concat: uncovered });
     }
     // 5 × 5 = 25 taps would need codes up to 2^25, which float32 cannot hold exactly: the general path.
     const { ops } = gradients('MaxPool', [distinct([1, 1, 5, 5], 1)], mp([5, 5], [5, 5], [0, 0, 0, 0], [1, 1]), [0], randTensor([1, 1, 1, 1], 2));
@@ -325,8 +329,10 @@ describe('backward graphs run in onnxruntime-node and match the reference kernel
     ['MaxPool 1-D dilated', 'MaxPool', [distinct([2, 2, 10], 17)], { kernel_shape: [3], strides: [2], pads: [1, 2], dilations: [2], ceil_mode: false }],
     ['MaxPool 3×3 tiling with uncovered cells, ties', 'MaxPool', [ties([2, 2, 7, 8], 25)], { kernel_shape: [3, 3], strides: [3, 3], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['MaxPool 1-D tiling', 'MaxPool', [ties([2, 3, 9], 26)], { kernel_shape: [3], strides: [3], pads: [0, 0], dilations: [1], ceil_mode: false }],
-    // 16 channels: onnxruntime runs the tap-code Conv (group = channels) in its blocked NCHWc layout.
+    // 16 channels: onnxruntime runs a grouped Conv over them in its blocked NCHWc layout.
     ['MaxPool 2×2 tiling, 16 channels, ties', 'MaxPool', [ties([2, 16, 6, 4], 27)], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
+    ['MaxPool 2×2 tiling, wide rows (Conv tap codes), 16 channels, ties', 'MaxPool', [ties([2, 16, 4, 37], 33)], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
+    ['MaxPool 2×3 tiling, wide rows (Conv tap codes), ties', 'MaxPool', [ties([2, 3, 5, 33], 34)], { kernel_shape: [2, 3], strides: [2, 3], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['AveragePool 2-D', 'AveragePool', [randTensor([2, 2, 5, 6], 18)], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: true, count_include_pad: false }],
     ['AveragePool 1-D', 'AveragePool', [randTensor([2, 3, 9], 19)], { kernel_shape: [3], strides: [2], pads: [1, 1], ceil_mode: false, count_include_pad: true }],
     ['GlobalAveragePool', 'GlobalAveragePool', [randTensor([2, 3, 4, 5], 20)], {}],
