@@ -115,6 +115,8 @@ export interface TrainingClient {
 
 const MAX_OVERLAYS = 4;
 
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
 /**
  * `makeNative` opens a channel to native training (the desktop app); without it the CPU is the worker's WASM.
  */
@@ -311,8 +313,15 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
     const id = nextId++;
     const request = build(id);
     return new Promise<T>((resolve) => {
-      pending.set(id, { resolve: resolve as (m: FromWorker) => void, channel, fail: failure(request, id) });
-      channel.postMessage(request);
+      const fail = failure(request, id);
+      pending.set(id, { resolve: resolve as (m: FromWorker) => void, channel, fail });
+      try {
+        channel.postMessage(request);
+      } catch (e) {
+        // A value that cannot be cloned (DataCloneError): answered at once, in one line.
+        pending.delete(id);
+        resolve(fail(`the request could not be sent: ${firstLine(e)}`) as T);
+      }
     });
   };
 
@@ -375,7 +384,14 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
         d.backend = { label: chosen.label, why: chosen.why };
       });
       runOn = channelFor(chosen.backend);
-      runOn.postMessage({ type: 'start', doc, settings, data, backend: chosen.backend, ...(startFrom ? { weights: startFrom } : {}) });
+      try {
+        runOn.postMessage({ type: 'start', doc, settings, data, backend: chosen.backend, ...(startFrom ? { weights: startFrom } : {}) });
+      } catch (e) {
+        state.update((d) => {
+          d.status = 'error';
+          d.message = `The run could not be handed to the trainer: ${firstLine(e)}`;
+        });
+      }
     },
     pause() {
       if (state.getState().status === 'running') runOn?.postMessage({ type: 'pause' });

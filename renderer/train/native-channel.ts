@@ -69,7 +69,14 @@ export function openNativeChannel(native: NativeTraining, win: PortWindow, timeo
     }
     port = p;
     p.onmessage = (e) => channel.onmessage?.({ data: e.data as FromWorker });
-    for (const m of queue.splice(0)) p.postMessage(m);
+    for (const m of queue.splice(0)) {
+      try {
+        p.postMessage(m);
+      } catch (e) {
+        // A value that cannot be cloned: the request is dropped with one line, the channel stays.
+        channel.onmessage?.({ data: { type: 'error', message: `The request could not be sent to the training process: ${firstLine(e)}` } });
+      }
+    }
   };
 
   const channel: WorkerPort = {

@@ -209,6 +209,23 @@ describe('the training client with native training (desktop app)', () => {
     expect(win.listeners).toBe(0);
   });
 
+  it('a request that cannot be cloned is one line, and the channel goes on', async () => {
+    const win = fakeWindow();
+    const client = createTrainingClient(() => fakeWorker({}).port, '', () => openNativeChannel(fakeNative(win), win));
+    await client.start(spiral, { ...settings, epochs: 1 }, data, 'cpu');
+    await until(client, ended);
+    // An imported dataset carrying a function cannot be structured-cloned.
+    const odd = { dataset: { info: { name: 'odd' }, size: 1, inputs: {}, targets: {}, arrays: {}, describe: () => 'not cloneable' } } as unknown as typeof data;
+    await client.start(spiral, settings, odd, 'cpu');
+    const state = await until(client, ended);
+    expect(state.status).toBe('error');
+    expect(state.message).toMatch(/^The run could not be handed to the trainer: .*could not be cloned/);
+    expect(state.message).not.toContain('\n');
+    await client.start(spiral, { ...settings, epochs: 1 }, data, 'cpu');
+    expect(await until(client, ended)).toMatchObject({ status: 'finished', step: 37 });
+    client.dispose();
+  });
+
   it('the browser keeps WASM as its CPU', () => {
     const client = createTrainingClient(() => fakeWorker({}).port, '');
     expect(client.cpuLabel).toBe('CPU (WASM)');
