@@ -540,7 +540,7 @@ export class TrainingSession {
         };
       }
       case 'gradHistograms':
-        return this.gradHistograms(Math.max(2, Math.min(100, Math.round(r.bins))));
+        return this.gradHistograms(Number.isFinite(r.bins) ? Math.max(2, Math.min(100, Math.round(r.bins))) : 30);
       case 'histograms': {
         const weights = await this.weightsNow();
         const layers = [...weights]

@@ -118,6 +118,9 @@ describe('gradient histograms in the dashboard', () => {
 
     const after = await h.grads();
     expect(after.step).toBe(74);
+    // A bin count that is not a number falls back to 30 bins instead of failing.
+    const odd = await h.view({ kind: 'gradHistograms', bins: Number.NaN });
+    expect(odd.kind === 'gradHistograms' && odd.layers[0]!.tensors[0]!.counts.length).toBe(30);
     expectComplete(after, sizes);
     void h.session.handle({ type: 'weights', id: 99 });
     const { weights } = await h.until<Extract<FromWorker, { type: 'weights' }>>((m) => m.type === 'weights' && m.id === 99);
