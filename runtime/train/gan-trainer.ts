@@ -286,7 +286,8 @@ export class GanTrainer extends RunControl {
           samplesPerSec: samples / Math.max(elapsed, 1e-9),
           etaSec: (elapsed / (step - startStep)) * (totalSteps - step),
         };
-        events.onStep?.(e);
+        // Awaited like the Trainer's: a host holds the loop here between two steps (pause, views).
+        await events.onStep?.(e);
         if (sampleSession && cfg.sampleEvery && step % cfg.sampleEvery === 0)
           events.onSamples?.({ epoch, step, ...(await generate(this.backend, sampleSession, this.programs.sample, live, fixedNoise)) });
         if (step >= totalSteps) break;
@@ -295,7 +296,7 @@ export class GanTrainer extends RunControl {
       for (const [k, v] of Object.entries(sums)) mean[k] = v / counts[k]!;
       const e: EpochEvent = { epoch, step, loss: lossSum / Math.max(1, count), metrics: mean, seconds: (performance.now() - epochStart) / 1000 };
       history.push(e);
-      events.onEpoch?.(e);
+      await events.onEpoch?.(e);
       if (step >= totalSteps) break;
     }
 

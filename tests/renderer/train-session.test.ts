@@ -46,6 +46,26 @@ function harness() {
 }
 
 describe('TrainingSession', () => {
+  it('holds a GAN run while paused, taking no step, and resumes it to the end', async () => {
+    const h = harness();
+    const ring = parseDocument(readFileSync(new URL('../../examples/gan-ring.json', import.meta.url), 'utf8')).doc!;
+    const run = h.session.handle({ type: 'start', doc: ring, settings: { ...settings, dataset: 'gaussians8', epochs: 2, valSplit: 0 }, data: { builtin: 'gaussians8' }, backend: 'native' });
+    const started = await h.until<Extract<FromWorker, { type: 'started' }>>((m) => m.type === 'started');
+    expect(started.info.gan).toBe(true);
+    await h.until((m) => m.type === 'step' && m.e.step === 3);
+    void h.session.handle({ type: 'pause' });
+    const paused = await h.until<Extract<FromWorker, { type: 'paused' }>>((m) => m.type === 'paused');
+    const stepsAtPause = h.messages.filter((m) => m.type === 'step').length;
+    expect(paused.step).toBe(stepsAtPause);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.messages.filter((m) => m.type === 'step').length).toBe(stepsAtPause);
+    void h.session.handle({ type: 'resume' });
+    await run;
+    const steps = h.messages.filter((m): m is Extract<FromWorker, { type: 'step' }> => m.type === 'step').map((m) => m.e.step);
+    expect(steps).toEqual(Array.from({ length: started.info.totalSteps }, (_, i) => i + 1));
+    expect(h.messages.find((m) => m.type === 'done')).toMatchObject({ status: 'finished', steps: started.info.totalSteps });
+  });
+
   it('trains, pauses without taking steps while answering views, resumes and finishes', async () => {
     const h = harness();
     const run = h.session.handle({ type: 'start', doc: spiral, settings, data: { builtin: 'spirals' }, backend: 'native' });
