@@ -8,6 +8,8 @@ import { useUiState } from './useUiState';
 import type { UiState } from './ui-store';
 
 const selectAutosaved = (s: UiState) => s.autosavedAt;
+// A long line (which tensors no longer fit) takes the free space and ends in an ellipsis; the full text is its tooltip.
+const WEIGHTS_STYLE = { flex: '1 1 0', minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' } as const;
 
 export const StatusBar = memo(function StatusBar() {
   const errors = useAnalysis(useCallback((a: Analysis) => a.errorCount, []));
@@ -23,7 +25,7 @@ export const StatusBar = memo(function StatusBar() {
       {warnings > 0 && <span className="is-warning">{`${warnings} warning${warnings === 1 ? '' : 's'}`}</span>}
       <span data-testid="status-params">{formatCount(params)} parameters</span>
       {kept && (
-        <span className={kept.fit.ok ? 'll-muted' : 'is-warning'} data-testid="status-weights" data-fits={kept.fit.ok}>
+        <span className={kept.fit.ok ? 'll-muted' : 'is-warning'} style={WEIGHTS_STYLE} title={kept.text} data-testid="status-weights" data-fits={kept.fit.ok}>
           {kept.text}
         </span>
       )}
