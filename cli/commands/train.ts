@@ -23,7 +23,8 @@ import { GanTrainer } from '../../runtime/train/gan-trainer';
 import { DiffusionTrainer, sampleDiffusion } from '../../runtime/train/diffusion-trainer';
 import { encodeNpz } from '../../exporters/pytorch/npz';
 import { readDiffusion } from './sample';
-import { AttackSpecError, dataRange, evaluateUnderAttack, resolveAttack, type AttackSpec } from '../../runtime/train/attack';
+import { dataRange, evaluateUnderAttack } from '../../runtime/train/attack';
+import { builtinLoadOptions, readAttackSpec, readValidation, TrainingSectionError, type AdversarialSpec } from '../../runtime/train/training-section';
 import { Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
 import { writeFilesAtomically } from '../atomic-write';
 import { readWeightsFile } from './export';
@@ -145,36 +146,37 @@ export interface TrainArgs {
  * An attack from the flags, else from the training section's object at `key` ({"attack", "eps", "alpha",
  * "steps", "random_start", "clamp", "fraction"}); undefined when neither asks for one.
  */
-function readAttack(a: TrainArgs, kindFlag: string | undefined, flagName: string, fromDoc: unknown): (AttackSpec & { fraction?: number }) | undefined {
-  const d = (typeof fromDoc === 'object' && fromDoc !== null ? fromDoc : {}) as Record<string, unknown>;
-  const kind = kindFlag ?? (fromDoc !== undefined ? (d.attack ?? 'pgd') : undefined);
-  if (kind === undefined) return undefined;
-  if (kind !== 'fgsm' && kind !== 'pgd') throw new UserError(`--${flagName} must be fgsm or pgd, not "${String(kind)}"`);
-  const docNum = (k: string) => (typeof d[k] === 'number' ? (d[k] as number) : undefined);
-  let range: [number, number] | undefined;
+function readAttack(a: TrainArgs, kindFlag: string | undefined, flagName: string, fromDoc: unknown): AdversarialSpec | undefined {
+  if (kindFlag === undefined && fromDoc === undefined) return undefined;
+  // The flags override the section's fields; both are then read as one section object.
+  const set = (key: string, v: unknown) => (v !== undefined ? { [key]: v } : {});
+  let clamp: [number, number] | undefined;
   if (a.clamp !== undefined) {
     const m = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*,\s*(-?[\d.]+(?:e-?\d+)?)\s*$/i.exec(a.clamp);
     if (!m || !(Number(m[1]) < Number(m[2]))) throw new UserError(`--clamp must be LO,HI with LO < HI, e.g. 0,1, not "${a.clamp}"`);
-    range = [Number(m[1]), Number(m[2])];
-  } else if (Array.isArray(d.clamp) && d.clamp.length === 2) range = [Number(d.clamp[0]), Number(d.clamp[1])];
-  const spec = {
-    kind,
-    eps: num('eps', a.eps, { min: 0, exclusiveMin: true }) ?? docNum('eps') ?? 0.1,
-    ...((num('alpha', a.alpha, { min: 0, exclusiveMin: true }) ?? docNum('alpha')) !== undefined ? { alpha: num('alpha', a.alpha) ?? docNum('alpha')! } : {}),
-    ...((num('attack-steps', a.attackSteps, { int: true, min: 1 }) ?? docNum('steps')) !== undefined ? { steps: num('attack-steps', a.attackSteps) ?? docNum('steps')! } : {}),
-    randomStart: a.noRandomStart ? false : d.random_start !== false,
-    ...(range ? { range } : {}),
-    ...((num('adv-fraction', a.advFraction, { min: 0, max: 1, exclusiveMin: true }) ?? docNum('fraction')) !== undefined
-      ? { fraction: num('adv-fraction', a.advFraction) ?? docNum('fraction')! }
-      : {}),
-  } as const;
+    clamp = [Number(m[1]), Number(m[2])];
+  }
+  const merged = {
+    ...(typeof fromDoc === 'object' && fromDoc !== null ? fromDoc : {}),
+    ...set('attack', kindFlag),
+    ...set('eps', num('eps', a.eps, { min: 0, exclusiveMin: true })),
+    ...set('alpha', num('alpha', a.alpha, { min: 0, exclusiveMin: true })),
+    ...set('steps', num('attack-steps', a.attackSteps, { int: true, min: 1 })),
+    ...(a.noRandomStart ? { random_start: false } : {}),
+    ...set('clamp', clamp),
+    ...set('fraction', num('adv-fraction', a.advFraction, { min: 0, max: 1, exclusiveMin: true })),
+  };
+  return fromSection(() => readAttackSpec(fromDoc === undefined || typeof fromDoc === 'object' ? merged : fromDoc, `--${flagName}`));
+}
+
+/** A training-section reader's one-line complaint, as the command's. */
+function fromSection<T>(read: () => T): T {
   try {
-    resolveAttack(spec);
+    return read();
   } catch (e) {
-    if (e instanceof AttackSpecError) throw new UserError(e.message);
+    if (e instanceof TrainingSectionError) throw new UserError(e.message);
     throw e;
   }
-  return spec;
 }
 
 function num(flag: string, v: string | undefined, o: { int?: boolean; min?: number; max?: number; exclusiveMin?: boolean } = {}): number | undefined {
@@ -245,7 +247,7 @@ async function loadDataset(
   try {
     if (builtin) {
       if (imports.given.length) throw new UserError(`${imports.given.join(', ')} ${imports.given.length === 1 ? 'is' : 'are'} only for data files, not the built-in dataset '${spec}'`);
-      return await builtin.load({ seed, ...builtinOptions(spec, generatorOptions, builtin.optionNames ?? []) });
+      return await builtin.load({ seed, ...fromSection(() => builtinLoadOptions(spec, generatorOptions, builtin.optionNames ?? [])) });
     }
     if (Object.keys(generatorOptions).length) throw new UserError(`dataset_options are only for built-in datasets, not the file "${spec}"`);
     if (!existsSync(spec)) throw new UserError(`dataset "${spec}" is neither a built-in dataset (see layerloom data list) nor a file or folder`);
@@ -254,17 +256,6 @@ async function loadDataset(
     if (e instanceof DataError) throw new UserError(e.message);
     throw e;
   }
-}
-
-/** The training section's dataset_options as a built-in's load options: `size` is the sample count, the rest its generator options. */
-function builtinOptions(name: string, raw: Readonly<Record<string, unknown>>, known: readonly string[]): { size?: number; options?: Record<string, unknown> } {
-  const { size, ...options } = raw;
-  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 1))
-    throw new UserError(`dataset_options.size must be a whole number ≥ 1, not ${JSON.stringify(size)}`);
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length)
-    throw new UserError(`dataset '${name}' has no option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (${known.length ? `its options: size, ${known.join(', ')}` : 'its only option is size'})`);
-  return { ...(size !== undefined ? { size } : {}), ...(Object.keys(options).length ? { options } : {}) };
 }
 
 /** Class labels must fit the classifier: 0 ≤ y < C (or ignore_index). */
@@ -296,20 +287,6 @@ function bar(e: StepEvent): string {
   const loss = dLoss !== undefined ? `D loss ${dLoss.toFixed(4)}  G loss ${gLoss?.toFixed(4) ?? '–'}` : `loss ${e.loss.toFixed(4)}`;
   const eta = e.etaSec < 60 ? `${Math.round(e.etaSec)}s` : `${Math.floor(e.etaSec / 60)}m${Math.round(e.etaSec % 60)}s`;
   return `epoch ${e.epoch} [${'█'.repeat(done)}${'·'.repeat(width - done)}] step ${e.step}/${e.totalSteps}  ${loss}${acc !== undefined ? `  acc ${(acc * 100).toFixed(1)}%` : ''}  ${Math.round(e.samplesPerSec).toLocaleString('en-US')} samples/s  ETA ${eta}`;
-}
-
-/** The training section's "validation": {"dataset": NAME, "dataset_options": {...}, "seed": S}, checked. */
-function readValidation(raw: unknown): { dataset: string; options: Record<string, unknown>; seed?: number } | undefined {
-  if (raw === undefined) return undefined;
-  const v = raw as Record<string, unknown>;
-  const opts = v?.dataset_options;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof v.dataset !== 'string' || v.dataset === '')
-    throw new UserError('the training section\'s validation must be an object naming a dataset, e.g. {"dataset": "synthdigits", "dataset_options": {"size": 1000}}');
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) throw new UserError('validation.dataset_options must be an object, e.g. {"size": 1000}');
-  if (v.seed !== undefined && !(typeof v.seed === 'number' && Number.isInteger(v.seed) && v.seed >= 0)) throw new UserError('validation.seed must be a whole number ≥ 0');
-  const extra = Object.keys(v).filter((k) => !['dataset', 'dataset_options', 'seed'].includes(k));
-  if (extra.length) throw new UserError(`validation has unknown key${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')} (known: dataset, dataset_options, seed)`);
-  return { dataset: v.dataset, options: (opts ?? {}) as Record<string, unknown>, ...(v.seed !== undefined ? { seed: v.seed as number } : {}) };
 }
 
 export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
@@ -390,7 +367,7 @@ export async function trainCommand(io: CliIO, a: TrainArgs): Promise<number> {
   let ds = await loadDataset(datasetSpec, seed, imports, useOptions ? ((datasetOptions ?? {}) as Record<string, unknown>) : {});
   // A separate validation set (training.validation): appended after the training samples, which all train.
   let heldOut: number | undefined;
-  const validation = readValidation(t.validation);
+  const validation = fromSection(() => readValidation(t.validation));
   if (validation) {
     if (gan || diffusion) throw new UserError('"validation" in the training section is for supervised training, not GAN or diffusion graphs');
     const vds = await loadDataset(validation.dataset, validation.seed ?? seed + 1, imports, validation.options);

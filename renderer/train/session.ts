@@ -32,6 +32,8 @@ import type { Dataset } from '../../runtime/data/dataset';
 import { DataError } from '../../runtime/data/errors';
 import { getBuiltin } from '../../runtime/data/registry';
 import { splitIndices } from '../../runtime/data/split';
+import { HeldOutError, withValidationSet } from '../../runtime/data/held-out';
+import { builtinLoadOptions, readSectionExtras, TrainingSectionError, type SectionExtras } from '../../runtime/train/training-section';
 import type { Backend } from '../../runtime/train/backend';
 import { GanTrainer, type SampleEvent } from '../../runtime/train/gan-trainer';
 import { generateFeed, Trainer, TrainSetupError, type EpochEvent, type StepEvent } from '../../runtime/train/trainer';
@@ -69,8 +71,34 @@ function oneLine(e: unknown): string {
 interface Prepared {
   readonly doc: GraphDoc;
   readonly shaped: ShapedGraph;
+  /** The training samples, followed by a separate validation set's `heldOut` samples when the section names one. */
   readonly dataset: Dataset;
+  readonly heldOut?: number;
   readonly settings: TrainSettings;
+  /** The training section's settings beyond the panel's own (dataset options, steps, WGAN, …). */
+  readonly extras: SectionExtras;
+}
+
+/** Loads a built-in dataset with the training section's options for it; one line when it cannot. */
+async function loadBuiltin(name: string, seed: number, options: Readonly<Record<string, unknown>>): Promise<Dataset> {
+  const b = getBuiltin(name);
+  if (!b) throw new SetupError(`There is no built-in dataset "${name}".`);
+  const load = section(() => builtinLoadOptions(name, options, b.optionNames ?? []));
+  try {
+    return await b.load({ seed, ...load });
+  } catch (e) {
+    throw new SetupError(`The dataset "${name}" could not be loaded here: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
+}
+
+/** A training-section reader's one-line complaint, as a setup problem. */
+function section<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof TrainingSectionError) throw new SetupError(`The project's training section: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Builds the shaped graph and loads the data, checking that they fit; throws SetupError otherwise. */
@@ -85,20 +113,34 @@ export async function prepare(doc: GraphDoc, settings: TrainSettings, data: Data
   const gan = findGan(shaped);
   if (!gan && ![...shaped.info.values()].some((i) => i.kind.endsWith('Loss')))
     throw new SetupError('The model has no loss layer to train: add CrossEntropyLoss, MSELoss or BCEWithLogitsLoss.');
-  let dataset: Dataset;
-  if ('builtin' in data) {
-    const b = getBuiltin(data.builtin);
-    if (!b) throw new SetupError(`There is no built-in dataset "${data.builtin}".`);
+  const extras = section(() => readSectionExtras(doc.training));
+  if (extras.diffusion)
+    throw new SetupError('This is a diffusion model (its training section sets "diffusion"): the training panel does not train diffusion models; train it with `layerloom train` and draw samples with `layerloom sample`.');
+  // The section's dataset options describe its own dataset; another dataset chosen in the panel loads plainly.
+  let dataset =
+    'builtin' in data ? await loadBuiltin(data.builtin, settings.seed, data.builtin === doc.training?.dataset ? extras.datasetOptions : {}) : data.dataset;
+  let heldOut: number | undefined;
+  if (extras.validation) {
+    if (gan) throw new SetupError('The project\'s training section names a validation set, which is for supervised training, not GANs.');
+    const v = extras.validation;
+    const val = await loadBuiltin(v.dataset, v.seed ?? settings.seed + 1, v.options);
     try {
-      dataset = await b.load({ seed: settings.seed });
+      ({ dataset, heldOut } = withValidationSet(dataset, val));
     } catch (e) {
-      throw new SetupError(`The dataset "${data.builtin}" could not be loaded here: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      if (e instanceof HeldOutError) throw new SetupError(`The validation set does not fit: ${e.message}`);
+      throw e;
     }
-  } else dataset = data.dataset;
+  }
   const mismatch = bindDataset(shaped, dataset);
   if (mismatch.length) throw new SetupError(mismatch[0]!.message);
   checkLabels(shaped, dataset);
-  return { doc, shaped, dataset, settings };
+  return { doc, shaped, dataset, ...(heldOut !== undefined ? { heldOut } : {}), settings, extras };
+}
+
+/** The validation samples of a prepared run: a separate set's, else the settings' split (none for a GAN). */
+function validationIndices(p: Prepared, gan: boolean): Int32Array {
+  if (p.heldOut !== undefined) return Int32Array.from({ length: p.heldOut }, (_, i) => p.dataset.size - p.heldOut! + i);
+  return gan ? new Int32Array(0) : (splitIndices(p.dataset.size, { val: p.settings.valSplit, test: 0 }, p.settings.seed).val ?? new Int32Array(0));
 }
 
 /** Class labels must fit the classifier: 0 ≤ y < C (or ignore_index). */
@@ -237,13 +279,27 @@ export class TrainingSession {
       this.prepared = p;
       const backend = this.host.backend(backendName);
       const gan = findGan(p.shaped);
-      const trial = splitIndices(p.dataset.size, { val: gan ? 0 : settings.valSplit, test: 0 }, settings.seed);
-      const batch = Math.min(settings.batchSize, trial.train.length);
-      const stepsPerEpoch = Math.max(1, Math.floor((gan ? p.dataset.size : trial.train.length) / batch));
-      const config = toTrainConfig(settings, stepsPerEpoch, doc.training);
-      const totalSteps = stepsPerEpoch * settings.epochs;
+      const trainCount = p.dataset.size - validationIndices(p, !!gan).length;
+      const batch = Math.min(settings.batchSize, trainCount);
+      const stepsPerEpoch = Math.max(1, Math.floor(trainCount / batch));
+      const config = { ...toTrainConfig(settings, stepsPerEpoch, doc.training, { gan: !!gan }), ...(p.heldOut !== undefined ? { heldOut: p.heldOut } : {}) };
+      const totalSteps = p.extras.steps ?? stepsPerEpoch * settings.epochs;
+      const { ganObjective, nCritic, clipValue } = p.extras;
       const trainer = gan
-        ? new GanTrainer(p.shaped, p.dataset, backend, { ...config, sampleEvery: Math.max(1, Math.round(totalSteps / 60)), sampleCount: 64 }, from)
+        ? new GanTrainer(
+            p.shaped,
+            p.dataset,
+            backend,
+            {
+              ...config,
+              sampleEvery: Math.max(1, Math.round(totalSteps / 60)),
+              sampleCount: 64,
+              ...(ganObjective !== undefined ? { objective: ganObjective } : {}),
+              ...(nCritic !== undefined ? { nCritic } : {}),
+              ...(clipValue !== undefined ? { clipWeights: clipValue } : {}),
+            },
+            from,
+          )
         : // Every step also reports each layer's gradient norm (one scalar per layer) for the gradient view.
           new Trainer(p.shaped, p.dataset, backend, { ...config, gradNorms: true }, from);
       this.trainer = trainer;
@@ -313,7 +369,7 @@ export class TrainingSession {
       this.prepared = p;
       this.finalWeights = kept;
       const gan = findGan(p.shaped);
-      this.valIndices = gan ? new Int32Array(0) : (splitIndices(p.dataset.size, { val: settings.valSplit, test: 0 }, settings.seed).val ?? new Int32Array(0));
+      this.valIndices = validationIndices(p, !!gan);
       const trainSamples = p.dataset.size - this.valIndices.length;
       const batch = Math.min(settings.batchSize, trainSamples);
       this.runBatch = batch;
@@ -632,7 +688,7 @@ export class TrainingSession {
     try {
       const p = await prepare(doc, settings, data);
       if (findGan(p.shaped)) throw new SetupError('Auto does not time GAN runs');
-      const config = { ...toTrainConfig(settings, 1, doc.training), steps: steps + 1, valSplit: 0 };
+      const config = { ...toTrainConfig(settings, 1, doc.training), epochs: undefined, steps: steps + 1, valSplit: 0 };
       const trainer = new Trainer(p.shaped, p.dataset, this.host.backend(backendName), config);
       let first = 0;
       await trainer.run({

@@ -7,6 +7,7 @@
 import type { ScheduleSpec } from '../../graph-core/optimizers/schedules';
 import { checkSchedule } from '../../graph-core/optimizers/schedules';
 import type { TrainConfig } from '../../runtime/train/trainer';
+import { readSectionExtras } from '../../runtime/train/training-section';
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'adamw', 'sgd', 'rmsprop'];
@@ -110,21 +111,35 @@ export function checkSettings(s: TrainSettings): string[] {
 
 /**
  * The Trainer's configuration for these settings; `stepsPerEpoch` sizes a cosine schedule to the run.
- * `warmup` carries a warm-up kept in the document's schedule (the panel does not edit it).
+ * From the document's training section come what the panel does not edit, read as `layerloom train` reads
+ * them: a warm-up kept in the schedule, "steps" (instead of epochs), momentum, weight_decay, beta1 (0.5 for
+ * a GAN's Adam, as the command line's default), clip_norm and adversarial training. Throws
+ * TrainingSectionError (one line) for a section setting that cannot work.
  */
-export function toTrainConfig(s: TrainSettings, stepsPerEpoch: number, training?: Section): TrainConfig {
+export function toTrainConfig(s: TrainSettings, stepsPerEpoch: number, training?: Section, o: { readonly gan?: boolean } = {}): TrainConfig {
+  const extras = readSectionExtras(training);
   const old = typeof training?.schedule === 'object' && training.schedule !== null ? (training.schedule as Record<string, unknown>) : {};
   const warmup = { ...(typeof old.warmup_steps === 'number' ? { warmup_steps: old.warmup_steps } : {}), ...(typeof old.warmup_start_factor === 'number' ? { warmup_start_factor: old.warmup_start_factor } : {}) };
-  const schedule = scheduleOf(s, Math.max(1, stepsPerEpoch * s.epochs), warmup) as unknown as ScheduleSpec;
+  const schedule = scheduleOf(s, Math.max(1, extras.steps ?? stepsPerEpoch * s.epochs), warmup) as unknown as ScheduleSpec;
   const problems = checkSchedule(schedule);
   if (problems.length) throw new Error(`the learning-rate schedule is not valid: ${problems.join('; ')}`);
+  const adam = s.optimizer === 'adam' || s.optimizer === 'adamw';
+  const beta1 = adam ? (extras.beta1 ?? (o.gan ? 0.5 : undefined)) : undefined;
+  const params = {
+    lr: s.lr,
+    ...(extras.momentum !== undefined ? { momentum: extras.momentum } : {}),
+    ...(extras.weightDecay !== undefined ? { weight_decay: extras.weightDecay } : {}),
+    ...(beta1 !== undefined ? { beta1 } : {}),
+  };
   return {
-    epochs: s.epochs,
+    ...(extras.steps !== undefined ? { steps: extras.steps } : { epochs: s.epochs }),
     batchSize: s.batchSize,
-    optimizer: { kind: OPTIMIZER_KIND[s.optimizer], params: { lr: s.lr } },
+    optimizer: { kind: OPTIMIZER_KIND[s.optimizer], params },
     lr: s.lr,
     schedule,
     seed: s.seed,
     valSplit: s.valSplit,
+    ...(extras.clipNorm !== undefined ? { clipNorm: extras.clipNorm } : {}),
+    ...(extras.adversarial && !o.gan ? { adversarial: extras.adversarial } : {}),
   };
 }
