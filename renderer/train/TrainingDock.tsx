@@ -114,7 +114,7 @@ export function TrainingDock() {
       const shaped = editor.analysis().shaped;
       if (hasErrors(shaped.diagnostics) || !weightsFit(shaped, k.weights).ok) return;
       inWorker = { weights: k.weights, doc, dataset: settings.dataset };
-      client.restore(doc, settings, { builtin: settings.dataset }, new Map(k.weights));
+      client.restore(doc, settings, { builtin: settings.dataset }, new Map(k.weights), k.source === 'imported');
     };
     const onChange = () => {
       load().then(sync, (e: unknown) => ui.toast(e instanceof Error ? e.message.split('\n')[0]! : String(e), 'error'));

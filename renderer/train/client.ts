@@ -105,9 +105,10 @@ export interface TrainingClient {
   weights(): Promise<Map<string, Float32Array> | null>;
   /**
    * Loads weights kept with the project (from its last run, or imported with an ONNX model) as the trained
-   * weights, without training; the views, the playground and Export trained then use them.
+   * weights, without training; the views, the playground and Export trained then use them. `imported` says
+   * they came with an imported ONNX model (the status line says so).
    */
-  restore(doc: GraphDoc, settings: TrainSettings, data: DataSource, weights: Map<string, Float32Array>): void;
+  restore(doc: GraphDoc, settings: TrainSettings, data: DataSource, weights: Map<string, Float32Array>, imported?: boolean): void;
   /** Forgets the overlays (another project was opened). */
   resetRuns(): void;
   dispose(): void;
@@ -120,6 +121,8 @@ const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).s
 /**
  * `makeNative` opens a channel to native training (the desktop app); without it the CPU is the worker's WASM.
  */
+const RESTORED_TRAINED = 'The trained weights kept with the project were restored.';
+
 export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: string, makeNative?: () => WorkerPort): TrainingClient {
   const state = createStore<RunState>(initial);
   let worker: WorkerPort | null = null;
@@ -131,6 +134,8 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
   let gan: { step: number; shape: readonly number[]; data: Float32Array } | null = null;
   let nextId = 1;
   let runCount = 0;
+  /** What the status says once kept weights are loaded: trained ones, or an imported model's. */
+  let restoredMessage = RESTORED_TRAINED;
   /** Requests waiting for their answer: how to answer them, on which channel, and the answer if the channel dies. */
   const pending = new Map<number, { resolve: (m: FromWorker) => void; channel: WorkerPort; fail: (message: string) => FromWorker }>();
   // Step events arrive faster than frames: the store is updated once per redraw with the latest one.
@@ -238,7 +243,7 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
           if (d.status !== 'idle' && d.status !== 'finished' && d.status !== 'stopped' && d.status !== 'diverged' && d.status !== 'error') return;
           d.status = 'finished';
           d.info = castDraft(m.info);
-          d.message = 'The trained weights kept with the project were restored.';
+          d.message = restoredMessage;
         });
         return;
       case 'error':
@@ -425,8 +430,9 @@ export function createTrainingClient(makeWorker: () => WorkerPort, wasmPaths: st
       const m = await ask<Extract<FromWorker, { type: 'weights' }>>((id) => ({ type: 'weights', id }));
       return m.weights;
     },
-    restore(doc, settings, data, weights) {
+    restore(doc, settings, data, weights, imported = false) {
       if (active()) return;
+      restoredMessage = imported ? 'The imported model\'s weights are loaded: the views and the playground use them.' : RESTORED_TRAINED;
       runOn = ensureWorker();
       runOn.postMessage({ type: 'restore', doc, settings, data, weights });
     },

@@ -62,6 +62,15 @@ describe('restoring kept weights through the training client', () => {
     client.dispose();
   });
 
+  it('says so when the weights came with an imported model', async () => {
+    const trained = await trainedWeights();
+    const client = createTrainingClient(inProcessWorker, '');
+    client.restore(spiral, settings, { builtin: 'spirals' }, trained.weights, true);
+    await expect.poll(() => client.state.getState().status).toBe('finished');
+    expect(client.state.getState().message).toBe("The imported model's weights are loaded: the views and the playground use them.");
+    client.dispose();
+  });
+
   it('says in one line when the kept weights do not fit the model, and stays idle', async () => {
     const trained = await trainedWeights();
     const wider = { ...spiral, nodes: spiral.nodes.map((n) => (n.id === 'fc2' ? { ...n, params: { out_features: 32 } } : n)) };
