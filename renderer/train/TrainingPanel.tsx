@@ -308,6 +308,11 @@ export const TrainingPanel = memo(function TrainingPanel() {
             </select>
           </label>
         </div>
+        {typeof doc.training?.steps === 'number' && (
+          <p className="ll-train__note" data-testid="train-steps-note">
+            Trains for {doc.training.steps} steps (the project&apos;s &quot;steps&quot;) instead of epochs; changing a setting here switches to epochs.
+          </p>
+        )}
         <div className="ll-train__controls">
           {!active && (
             <button type="button" className="is-primary" onClick={start} disabled={problems.length > 0} title={problems.join(' ')} data-testid="train-start">
