@@ -28,9 +28,13 @@ import { edgeTypes, nodeTypes } from './node-types';
 import { Minimap } from './Minimap';
 import { DetailProvider } from './useDetailed';
 import { useFlowElements, type Measured } from './useFlowElements';
+import { useWheelZoomPreview } from './useWheelZoom';
 
 /** From this many layers on, only the nodes and edges in view are mounted. */
 const LARGE_GRAPH = 200;
+
+const MIN_ZOOM = 0.1;
+const MAX_ZOOM = 2.5;
 
 /** Roughly half a node, so that a dropped layer lands centred under the pointer. */
 const DROP_OFFSET: XY = { x: 100, y: 30 };
@@ -274,7 +278,18 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
     box.current?.classList.add('is-moving');
     closeMenu();
   }, [closeMenu]);
-  const onMoveEnd = useCallback(() => box.current?.classList.remove('is-moving'), []);
+  const onWheelMoving = useCallback(
+    (moving: boolean) => {
+      box.current?.classList.toggle('is-moving', moving);
+      if (moving) closeMenu();
+    },
+    [closeMenu],
+  );
+  const { wheeling, preview } = useWheelZoomPreview({ box, minZoom: MIN_ZOOM, maxZoom: MAX_ZOOM, onMoving: onWheelMoving });
+  // A wheel gesture commits its view to React Flow as it goes; the gesture itself ends the move.
+  const onMoveEnd = useCallback(() => {
+    if (!wheeling()) box.current?.classList.remove('is-moving');
+  }, [wheeling]);
   // A drag on the empty canvas (a pan, or a selection box) keeps the pointer: Chromium then skips hit-testing
   // the whole graph on every mouse move, which took ~3 ms a move on a 500-node graph.
   const onPointerDown = useCallback((e: ReactPointerEvent) => {
@@ -320,10 +335,10 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
           snapGrid={[GRID, GRID]}
           zoomOnDoubleClick={false}
           colorMode={prefs.theme}
-          minZoom={0.1}
-          maxZoom={2.5}
+          minZoom={MIN_ZOOM}
+          maxZoom={MAX_ZOOM}
         >
-          {prefs.showMinimap && <Minimap />}
+          {prefs.showMinimap && <Minimap preview={preview} />}
           <Controls showInteractive={false} />
         </ReactFlow>
       </DetailProvider>

@@ -6,8 +6,17 @@
  * per kind (layers, comments) that changes only when nodes move or resize; a pan re-renders just the mask.
  */
 import { Panel, useReactFlow, useStore, useStoreApi, type ReactFlowState } from '@xyflow/react';
-import { memo, useCallback, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+  type PointerEvent as ReactPointerEvent,
+  type WheelEvent as ReactWheelEvent,
+} from 'react';
 import type { FlowEdge, FlowNode } from './flow-types';
+import type { Transform, ViewPreview } from './useWheelZoom';
 
 /** A node's size as measured, or as set on it. */
 const sizeOf = (n: ReactFlowState['nodeLookup'] extends Map<string, infer N> ? N : never) => ({
@@ -88,12 +97,12 @@ function nodePaths(s: ReactFlowState): { readonly layers: string; readonly notes
 const sameRect = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 const sameFrame = (a: Frame, b: Frame) => sameRect(a.view, b.view) && sameRect(a.box, b.box);
 
-const selectFrame = (s: ReactFlowState): Frame => {
-  const [tx, ty, zoom] = s.transform;
+const frameOf = (s: ReactFlowState, [tx, ty, zoom]: Transform): Frame => {
   const view = { x: -tx / zoom, y: -ty / zoom, width: s.width / zoom, height: s.height / zoom };
   const nodes = cachedBounds(s);
   return { view, box: nodes ? union(nodes, view) : view };
 };
+const selectFrame = (s: ReactFlowState): Frame => frameOf(s, s.transform);
 
 /** The nodes' paths depend on the node list only, never on the view: a pan does not re-render them. */
 const NodeShapes = memo(function NodeShapes({ nodes }: { readonly nodes: readonly FlowNode[] }) {
@@ -110,9 +119,17 @@ const NodeShapes = memo(function NodeShapes({ nodes }: { readonly nodes: readonl
 
 const selectNodes = (s: ReactFlowState) => s.nodes as FlowNode[];
 
-export const Minimap = memo(function Minimap() {
+export interface MinimapProps {
+  /** The view a wheel zoom shows before React Flow's store has it: the view rectangle follows it. */
+  readonly preview: ViewPreview;
+}
+
+export const Minimap = memo(function Minimap({ preview }: MinimapProps) {
   const flow = useReactFlow<FlowNode, FlowEdge>();
-  const frame = useStore(selectFrame, sameFrame);
+  const store = useStoreApi();
+  const committed = useStore(selectFrame, sameFrame);
+  const previewed = useSyncExternalStore(preview.subscribe, preview.get);
+  const frame = previewed ? frameOf(store.getState(), previewed) : committed;
   const nodes = useStore(selectNodes);
   const { view, box } = frame;
   // Flow units per minimap pixel; the content is centred in the minimap with a margin.
