@@ -102,6 +102,14 @@ export const MENU_COMMANDS = [
   'commandPalette',
   'toggleTheme',
   'help',
+  'gallery',
+  'toggleCode',
+  'toggleTraining',
+  'toggleSummary',
+  'toggleMinimap',
+  'createBlock',
+  'unpackBlock',
+  'addComment',
 ] as const;
 export const menuCommandSchema = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof menuCommandSchema>;

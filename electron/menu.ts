@@ -4,7 +4,9 @@
  * document send a MenuCommand to the focused window's renderer; the rest are handled in main.
  *
  * Accelerators use modifiers (except F1 and Delete) so they never swallow typing in text fields; the edit
- * commands are routed to Chromium's own editing when a text field has focus (see preload.ts).
+ * commands are routed to Chromium's own editing when a text field has focus (see preload.ts). The editor's
+ * single-key shortcuts (Shift+N for the gallery, Shift+P for the code views, …) are shown in the menus but not
+ * registered (`registerAccelerator: false`): the page handles them, and only outside text fields.
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand, RecentProjectPayload } from './ipc-contract';
@@ -51,8 +53,19 @@ export function menuAccelerators(platform: NodeJS.Platform): Readonly<Record<Men
     commandPalette: 'CmdOrCtrl+K',
     toggleTheme: 'CmdOrCtrl+Shift+T',
     help: 'F1',
+    gallery: 'Shift+N',
+    toggleCode: 'Shift+P',
+    toggleTraining: 'Shift+R',
+    toggleSummary: 'Shift+S',
+    toggleMinimap: 'Shift+M',
+    createBlock: 'CmdOrCtrl+G',
+    unpackBlock: 'CmdOrCtrl+Shift+G',
+    addComment: 'Shift+C',
   };
 }
+
+/** Commands whose keys the page handles: the menus show them without registering them. */
+export const PAGE_HANDLED_KEYS: ReadonlySet<MenuCommand> = new Set<MenuCommand>(['gallery', 'toggleCode', 'toggleTraining', 'toggleSummary', 'toggleMinimap', 'addComment']);
 
 export const MENU_LABELS: Readonly<Record<MenuCommand, string>> = {
   new: 'New',
@@ -74,6 +87,14 @@ export const MENU_LABELS: Readonly<Record<MenuCommand, string>> = {
   commandPalette: 'Add Layer…',
   toggleTheme: 'Toggle Light/Dark Theme',
   help: 'Keyboard Shortcuts',
+  gallery: 'New from Lecture Template…',
+  toggleCode: 'Code Views (PyTorch, JSON, ONNX)',
+  toggleTraining: 'Training Panel',
+  toggleSummary: 'Model Summary',
+  toggleMinimap: 'Minimap',
+  createBlock: 'Group into Block',
+  unpackBlock: 'Unpack Block',
+  addComment: 'Add Comment',
 };
 
 export function buildMenuTemplate(options: MenuOptions, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -83,6 +104,7 @@ export function buildMenuTemplate(options: MenuOptions, actions: MenuActions): M
     id: `command:${command}`,
     label: MENU_LABELS[command],
     accelerator: keys[command],
+    ...(PAGE_HANDLED_KEYS.has(command) ? { registerAccelerator: false } : {}),
     click: () => actions.command(command),
   });
   const sep: MenuItemConstructorOptions = { type: 'separator' };
@@ -121,6 +143,7 @@ export function buildMenuTemplate(options: MenuOptions, actions: MenuActions): M
       label: mac ? 'File' : '&File',
       submenu: [
         item('new'),
+        item('gallery'),
         { id: 'new-window', label: 'New Window', accelerator: 'CmdOrCtrl+Shift+N', click: () => actions.newWindow() },
         item('open'),
         {
@@ -149,6 +172,10 @@ export function buildMenuTemplate(options: MenuOptions, actions: MenuActions): M
         item('zoomIn'),
         item('zoomOut'),
         sep,
+        item('toggleSummary'),
+        item('toggleMinimap'),
+        item('toggleCode'),
+        sep,
         item('toggleTheme'),
         { role: 'togglefullscreen' },
         ...(options.devTools ? [sep, { role: 'toggleDevTools' } as MenuItemConstructorOptions] : []),
@@ -157,12 +184,12 @@ export function buildMenuTemplate(options: MenuOptions, actions: MenuActions): M
     {
       id: 'menu:model',
       label: mac ? 'Model' : '&Model',
-      submenu: [item('commandPalette'), item('autoLayout')],
+      submenu: [item('commandPalette'), item('autoLayout'), sep, item('createBlock'), item('unpackBlock'), item('addComment')],
     },
     {
       id: 'menu:train',
       label: mac ? 'Train' : '&Train',
-      submenu: [{ id: 'gpu-status', label: 'GPU and WebGPU Status…', click: () => actions.showGpuStatus() }],
+      submenu: [item('toggleTraining'), sep, { id: 'gpu-status', label: 'GPU and WebGPU Status…', click: () => actions.showGpuStatus() }],
     },
     ...(mac ? [{ role: 'windowMenu' } as MenuItemConstructorOptions] : []),
     {

@@ -53,7 +53,15 @@ export type MenuCommand =
   | 'autoLayout'
   | 'commandPalette'
   | 'toggleTheme'
-  | 'help';
+  | 'help'
+  | 'gallery'
+  | 'toggleCode'
+  | 'toggleTraining'
+  | 'toggleSummary'
+  | 'toggleMinimap'
+  | 'createBlock'
+  | 'unpackBlock'
+  | 'addComment';
 
 /**
  * What the preload posts to the page's own window (window.postMessage, the port transferred) when a port to
