@@ -726,7 +726,10 @@ export class TrainingSession {
       const ins = Object.keys(p.dataset.inputs);
       const realInput = ins.length === 1 ? ins[0]! : 'x';
       const programs: [string, GradProbeProgram][] = gan
-        ? Object.entries(buildGanGradProbes(p.shaped, { batch: this.runBatch, realInput })).map(([k, prog]) => [k === 'd' ? 'Discriminator loss' : 'generator loss', prog])
+        ? Object.entries(buildGanGradProbes(p.shaped, { batch: this.runBatch, realInput, ...(p.extras.ganObjective ? { objective: p.extras.ganObjective } : {}) })).map(([k, prog]) => [
+            k === 'd' ? (p.extras.ganObjective === 'wasserstein' ? 'critic loss' : 'Discriminator loss') : 'generator loss',
+            prog,
+          ])
         : [['loss', buildGradProbe(p.shaped, { batch: this.runBatch })]];
       this.gradProbes = Promise.all(
         programs.map(async ([name, program]) => {

@@ -179,4 +179,23 @@ describe('gradient histograms in the dashboard', () => {
       expect(t.norm, t.name).toBeGreaterThan(0);
     }
   });
+
+  it('give a WGAN run\'s critic gradients of the critic loss its steps train on', async () => {
+    const h = harness();
+    const ring = example('gan-ring.json');
+    const wgan = { ...ring, training: { ...ring.training, gan_loss: 'wasserstein', n_critic: 1 } };
+    await h.session.handle({ type: 'start', doc: wgan, settings: { ...settings, dataset: 'gaussians8', epochs: 1, valSplit: 0 }, data: { builtin: 'gaussians8' }, backend: 'native' });
+    expect(h.messages.find((m) => m.type === 'done')).toMatchObject({ status: 'finished' });
+    const r = await h.grads();
+    expect(r.objectives.map((o) => o.name)).toEqual(['critic loss', 'generator loss']);
+    // The same weights probed as a plain GAN give the (non-negative) BCE loss instead: another objective.
+    void h.session.handle({ type: 'weights', id: 99 });
+    const { weights } = await h.until<Extract<FromWorker, { type: 'weights' }>>((m) => m.type === 'weights' && m.id === 99);
+    const b = harness();
+    await b.session.handle({ type: 'restore', doc: ring, settings: { ...settings, dataset: 'gaussians8', epochs: 1, valSplit: 0 }, data: { builtin: 'gaussians8' }, weights: weights! });
+    const bce = (await b.grads()).objectives[0]!;
+    expect(bce.name).toBe('Discriminator loss');
+    expect(bce.loss).toBeGreaterThan(0);
+    expect(Math.abs(r.objectives[0]!.loss - bce.loss)).toBeGreaterThan(1e-3);
+  });
 });
