@@ -329,7 +329,7 @@ describe('backward graphs run in onnxruntime-node and match the reference kernel
     ['MaxPool 1-D dilated', 'MaxPool', [distinct([2, 2, 10], 17)], { kernel_shape: [3], strides: [2], pads: [1, 2], dilations: [2], ceil_mode: false }],
     ['MaxPool 3×3 tiling with uncovered cells, ties', 'MaxPool', [ties([2, 2, 7, 8], 25)], { kernel_shape: [3, 3], strides: [3, 3], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['MaxPool 1-D tiling', 'MaxPool', [ties([2, 3, 9], 26)], { kernel_shape: [3], strides: [3], pads: [0, 0], dilations: [1], ceil_mode: false }],
-    // 16 channels: onnxruntime runs a grouped Conv over them in its blocked NCHWc layout.
+    // 16 channels: onnxruntime runs the MaxPool, the repeat of Y and (wide rows) the tap-code Conv in its blocked NCHWc layout.
     ['MaxPool 2×2 tiling, 16 channels, ties', 'MaxPool', [ties([2, 16, 6, 4], 27)], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['MaxPool 2×2 tiling, wide rows (Conv tap codes), 16 channels, ties', 'MaxPool', [ties([2, 16, 4, 37], 33)], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
     ['MaxPool 2×3 tiling, wide rows (Conv tap codes), ties', 'MaxPool', [ties([2, 3, 5, 33], 34)], { kernel_shape: [2, 3], strides: [2, 3], pads: [0, 0, 0, 0], dilations: [1, 1], ceil_mode: false }],
