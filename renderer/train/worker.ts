@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Backend } from '../../runtime/train/backend';
 import { webBackend } from '../../runtime/train/backend-web';
 import type { AdapterInfo } from './auto-backend';
+import { registerAppDigits } from './digits-source';
 import type { FromWorker, ToWorker } from './protocol';
 import { TrainingSession } from './session';
 
@@ -84,6 +85,8 @@ scope.onmessage = (e) => {
   const msg = e.data;
   if (msg.type === 'init') {
     wasmPaths = msg.wasmPaths;
+    // The app's files are served from the same base: the digits are fetched from there when a run needs them.
+    registerAppDigits(msg.wasmPaths);
     return;
   }
   if (msg.type === 'gpu') {

@@ -6,18 +6,23 @@
  * the end on native onnxruntime through it, two windows at once. The real Electron run is app.electron.test.ts.
  */
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../graph-core';
+import { mnistDigitsBinary } from '../../runtime/data/node/mnist';
 import type { FromWorker } from '../../renderer/train/protocol';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../renderer/train/settings';
 
 const root = new URL('../../', import.meta.url).pathname;
 const spiral = parseDocument(readFileSync(join(root, 'examples/spiral-mlp.json'), 'utf8')).doc!;
 const settings: TrainSettings = { ...DEFAULT_SETTINGS, dataset: 'spirals', epochs: 2, batchSize: 64, lr: 0.01, seed: 2, valSplit: 0.2 };
+const lenet = parseDocument(readFileSync(join(root, 'examples/lenet5.json'), 'utf8')).doc!;
+/** The bundle's own folder: build:electron writes the digits' binary form beside the bundle. */
+const bundleDir = mkdtempSync(join(tmpdir(), 'll-training-utility-'));
 
 type ParentListener = (event: { data: unknown; ports: unknown[] }) => void;
 let parentListener: ParentListener | null = null;
@@ -56,18 +61,22 @@ beforeAll(async () => {
   });
   const code = out.outputFiles[0]!.text;
   expect(code).not.toContain('onnxruntime-web');
+  // The digits come from their binary file, not from the mnist package's JSON (not packaged with the app).
+  expect(code).not.toContain('mnist/src/digits');
   (process as unknown as { parentPort: unknown }).parentPort = { on: (_event: string, l: ParentListener) => void (parentListener = l) };
-  // Loaded as if it sat in dist/electron, so that onnxruntime-node resolves from the project's node_modules.
-  const filename = join(root, 'dist/electron/training-utility.cjs');
+  // Loaded from a folder of its own (where the digits file goes, as in dist/electron), with onnxruntime-node
+  // resolving from the project's node_modules as it does for dist/electron.
+  const filename = join(bundleDir, 'training-utility.cjs');
   const m = new Module(filename) as Module & { _compile(code: string, filename: string): void; paths: string[] };
   m.filename = filename;
-  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(filename));
+  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(join(root, 'dist/electron'));
   m._compile(code, filename);
 }, 60_000);
 
 afterAll(() => {
   delete (process as unknown as { parentPort?: unknown }).parentPort;
   for (const p of open.splice(0)) p.close();
+  rmSync(bundleDir, { recursive: true, force: true });
 });
 
 /** What main does for a window: a channel, one end to the process with `connect`. */
@@ -118,4 +127,30 @@ describe('the training utility process (bundled entry)', () => {
     b.send({ type: 'gpu', id: 1 });
     expect(await b.until((m) => m.type === 'gpu')).toEqual({ type: 'gpu', id: 1, available: false, reason: 'the native training process has no WebGPU' });
   }, 60_000);
+
+  it('trains LeNet-5 on the digits it reads beside the bundle; without the file it says so in one line', async () => {
+    const doc = { ...lenet, training: { dataset: 'digits', steps: 40, dataset_options: { size: 2000 } } };
+    const digitSettings: TrainSettings = { ...DEFAULT_SETTINGS, dataset: 'digits', epochs: 1, batchSize: 32, lr: 0.002, seed: 1, valSplit: 0.1 };
+    const start = { type: 'start', doc, settings: digitSettings, data: { builtin: 'digits' }, backend: 'native' };
+    const ended = (m: FromWorker) => m.type === 'done' || m.type === 'error';
+
+    const missing = connectWindow();
+    missing.send(start);
+    expect(await missing.until(ended)).toEqual({
+      type: 'error',
+      message: `The dataset "digits" could not be loaded here: the app's digits file ${join(bundleDir, 'mnist-digits.bin')} is missing; rebuild the app (npm run build:electron) to generate it`,
+    });
+
+    // The file as build:electron writes it; the process reads it on the next run (a failed read is not kept).
+    writeFileSync(join(bundleDir, 'mnist-digits.bin'), await mnistDigitsBinary());
+    const w = connectWindow();
+    w.send(start);
+    expect(await w.until(ended)).toEqual({ type: 'done', status: 'finished', steps: 40 });
+    const losses = w.messages.flatMap((m) => (m.type === 'step' ? [m.e.loss] : []));
+    expect(losses).toHaveLength(40);
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y) / xs.length;
+    // Ten classes: a fresh model starts near ln 10 ≈ 2.3; LeNet-5 learns real digits within a few dozen steps.
+    expect(mean(losses.slice(0, 3))).toBeGreaterThan(2);
+    expect(mean(losses.slice(-5))).toBeLessThan(0.6 * mean(losses.slice(0, 5)));
+  }, 120_000);
 });

@@ -34,6 +34,33 @@ async function loadNodeSource(): Promise<MnistDigits> {
   return mod.loadMnistDigits();
 }
 
+/** Where the digits come from: a function giving all of them (see {@link setDigitsSource}). */
+export type DigitsSource = () => Promise<MnistDigits>;
+
+let source: DigitsSource = loadNodeSource;
+
+/**
+ * Chooses where `digits` loads its images from. By default the `mnist` package's JSON through Node (the CLI,
+ * tests); the editor's worker and preview fetch the binary form from the web build (renderer/train/digits-source.ts)
+ * and the desktop app's native training process reads it beside its bundle (electron/training-utility.ts).
+ * `undefined` restores the default. The source should cache: each load asks it again.
+ */
+export function setDigitsSource(fn: DigitsSource | undefined): void {
+  source = fn ?? loadNodeSource;
+}
+
+/** `load` asked once and its answer kept; a failed load is asked again next time (the file may be back). */
+export function cachedDigitsSource(load: DigitsSource): DigitsSource {
+  let cached: Promise<MnistDigits> | undefined;
+  return () => {
+    if (!cached) {
+      cached = load();
+      cached.catch(() => (cached = undefined));
+    }
+    return cached;
+  };
+}
+
 export const digits: BuiltinDataset = {
   info: {
     name: 'digits',
@@ -51,7 +78,7 @@ export const digits: BuiltinDataset = {
   },
   defaultSize: MNIST_TOTAL,
   load: async ({ seed, size }): Promise<Dataset> => {
-    const all = await loadNodeSource();
+    const all = await source();
     const available = all.labels.length;
     const n = checkSize('digits', size ?? available, available);
     const order = new Rng(seed).shuffle(Array.from({ length: available }, (_, i) => i));

@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { MnistDigits } from '../builtin/digits';
+import { encodeDigitsBinary } from '../builtin/digits-binary';
 import { DataError, dataError } from '../errors';
 
 const PIXELS = 28 * 28;
@@ -24,6 +25,11 @@ export function loadMnistDigits(): Promise<MnistDigits> {
     cached.catch(() => (cached = undefined));
   }
   return cached;
+}
+
+/** The binary form of every digit the package ships (../builtin/digits-binary.ts), for the app's builds. */
+export async function mnistDigitsBinary(): Promise<Uint8Array> {
+  return encodeDigitsBinary(await loadMnistDigits());
 }
 
 /** The path of the package's JSON file for one class. */
