@@ -77,6 +77,8 @@ interface CpuStats {
   readonly layerize: number;
   readonly paint: number;
   readonly hitTest: number;
+  /** Rasterisation on the renderer's worker threads (not the main thread), per input event. */
+  readonly raster: number;
 }
 
 const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc'];
@@ -97,7 +99,10 @@ async function traceCpu(page: Page, gesture: () => Promise<void>, count?: number
   const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const sums = new Map<string, number>();
   let inputs = 0;
+  let raster = 0;
+  const rendererPids = new Set([...main].map((key) => key.split(':')[0]));
   for (const e of events) {
+    if (e.name === 'RasterTask' && e.tdur !== undefined && rendererPids.has(String(e.pid))) raster += e.tdur / 1000;
     if (!main.has(`${e.pid}:${e.tid}`)) continue;
     if (e.name === 'EventDispatch' && /^(mousemove|wheel)$/.test(e.args?.data?.type ?? '')) inputs++;
     if (e.ph === 'X' && e.tdur !== undefined) sums.set(e.name, (sums.get(e.name) ?? 0) + e.tdur / 1000);
@@ -113,13 +118,15 @@ async function traceCpu(page: Page, gesture: () => Promise<void>, count?: number
     layerize: per('PaintArtifactCompositor::Update'),
     paint: per('Paint'),
     hitTest: per('HitTest'),
+    raster: raster / Math.max(1, inputs),
   };
 }
 
 const printCpu = (what: string, c: CpuStats, unit = 'input event') =>
   console.log(
     `  ${what.padEnd(32)} main-thread CPU per ${unit}: ${f1(c.total)} ms (script ${f1(c.script)}, style ${f1(c.style)},` +
-      ` layout ${f1(c.layout)}, layerize ${f1(c.layerize)}, paint ${f1(c.paint)}, hit test ${f1(c.hitTest)}; ${c.inputs}×)`,
+      ` layout ${f1(c.layout)}, layerize ${f1(c.layerize)}, paint ${f1(c.paint)}, hit test ${f1(c.hitTest)}; ${c.inputs}×);` +
+      ` raster threads ${f1(c.raster)} ms`,
   );
 
 /** Marks the first frame after the palette and the canvas have rendered. */
@@ -247,6 +254,17 @@ async function main(): Promise<void> {
         await page.mouse.up();
       }),
     );
+
+    // Zooming out from there reveals new area at almost every step (nodes mount), then back in.
+    const zoomOutIn = async (rounds: number) => {
+      await page.mouse.move(centre.x, centre.y);
+      for (let i = 0; i < rounds; i++) {
+        for (let k = 0; k < 20; k++) await page.mouse.wheel(0, 60);
+        for (let k = 0; k < 20; k++) await page.mouse.wheel(0, -60);
+      }
+    };
+    printFrames('zoom out from 0.9 and back, 500 nodes', await measureFrames(page, () => zoomOutIn(2)));
+    printCpu('zoom out and back, traced', await traceCpu(page, () => zoomOutIn(1)));
 
     // ── edit → re-infer → repaint ────────────────────────────────────────────────────────
     /** Selects `node` from the summary (which zooms to it), then types values into one of its fields. */

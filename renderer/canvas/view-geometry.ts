@@ -22,3 +22,8 @@ export function reveals(base: Transform, next: Transform, width: number, height:
     (height - y) / k > (height - by) / bk + e
   );
 }
+
+/** View `t` zoomed to `zoom` about screen point (px, py), which stays put (as React Flow's wheel zoom does). */
+export function zoomAbout([x, y, k]: Transform, zoom: number, px: number, py: number): Transform {
+  return [px - ((px - x) / k) * zoom, py - ((py - y) / k) * zoom, zoom];
+}
