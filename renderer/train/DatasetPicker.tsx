@@ -3,6 +3,7 @@
  * with a preview of the chosen one: its description, sizes, and a few samples drawn as points, images or
  * tokens.
  */
+import { builtinLoadOptions, TrainingSectionError } from '../../runtime/train/training-section';
 import { useEffect, useRef, useState } from 'react';
 import type { Dataset } from '../../runtime/data/dataset';
 import { importCsv, importNpz, importText } from '../../runtime/data/import';
@@ -93,6 +94,7 @@ function ImageTile({ data, shape, offset }: { data: Float32Array; shape: readonl
 export function DatasetPicker({
   value,
   seed,
+  options,
   imported,
   onChange,
   onImport,
@@ -100,12 +102,15 @@ export function DatasetPicker({
 }: {
   value: string;
   seed: number;
+  /** The project's dataset_options for this dataset (a template's image size, colour, sequence length…). */
+  options?: unknown;
   imported: readonly Imported[];
   onChange: (name: string) => void;
   onImport: (file: File) => void;
   disabled: boolean;
 }) {
   const [preview, setPreview] = useState<{ name: string; ds?: Dataset; error?: string } | null>(null);
+  const optionsKey = JSON.stringify(options ?? {});
   useEffect(() => {
     let alive = true;
     const own = imported.find((d) => d.name === value);
@@ -119,14 +124,24 @@ export function DatasetPicker({
       return;
     }
     if (value === 'digits') registerAppDigits(document.baseURI);
-    b.load({ seed, size: Math.min(b.defaultSize, 400) }).then(
+    // The preview shows the samples the run will train on: the project's options for this dataset, at most 400.
+    let load: { size?: number; options?: Record<string, unknown> };
+    try {
+      const given = JSON.parse(optionsKey) as unknown;
+      if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new TrainingSectionError('dataset_options must be an object, e.g. {"size": 3000}');
+      load = builtinLoadOptions(value, given as Record<string, unknown>, b.optionNames ?? []);
+    } catch (e) {
+      setPreview({ name: value, error: `The project's dataset options do not fit: ${e instanceof Error ? e.message : String(e)}` });
+      return;
+    }
+    b.load({ seed, ...load, size: Math.min(load.size ?? b.defaultSize, 400) }).then(
       (ds) => alive && setPreview({ name: value, ds }),
       (e: unknown) => alive && setPreview({ name: value, error: `This dataset cannot load here: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` }),
     );
     return () => {
       alive = false;
     };
-  }, [value, seed, imported]);
+  }, [value, seed, imported, optionsKey]);
   return (
     <div className="ll-field">
       <label>

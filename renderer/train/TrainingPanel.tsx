@@ -215,6 +215,7 @@ export const TrainingPanel = memo(function TrainingPanel() {
         <DatasetPicker
           value={settings.dataset}
           seed={settings.seed}
+          options={doc.training?.dataset === settings.dataset ? doc.training?.dataset_options : undefined}
           imported={imported}
           disabled={active}
           onChange={(dataset) => set({ dataset })}
