@@ -311,7 +311,7 @@ export const TrainingPanel = memo(function TrainingPanel() {
         </div>
         {typeof doc.training?.steps === 'number' && (
           <p className="ll-train__note" data-testid="train-steps-note">
-            Trains for {doc.training.steps} steps (the project&apos;s &quot;steps&quot;) instead of epochs; changing a setting here switches to epochs.
+            Trains for {doc.training.steps} steps (the project&apos;s &quot;steps&quot;) instead of epochs; setting the epochs here switches to epochs.
           </p>
         )}
         <div className="ll-train__controls">

@@ -74,8 +74,9 @@ export function writeSettings(training: Section | undefined, s: TrainSettings): 
   const out: Record<string, unknown> = { ...(training ?? {}) };
   if (s.dataset) out.dataset = s.dataset;
   else delete out.dataset;
+  // A step count ("steps") stands until the user sets the epochs: then the run trains for epochs, here and in the CLI.
+  if (s.epochs !== readSettings(training).epochs) delete out.steps;
   out.epochs = s.epochs;
-  delete out.steps; // the panel trains for epochs; a leftover `steps` would override them in the CLI
   out.batch_size = s.batchSize;
   out.optimizer = s.optimizer;
   out.lr = s.lr;

@@ -29,6 +29,12 @@ describe('training settings in the document', () => {
     expect(writeSettings({ schedule: { kind: 'step', step_size: 2, gamma: 0.5 } }, { ...s, schedule: 'constant' })).not.toHaveProperty('schedule');
   });
 
+  it('keeps a step count until the epochs are set', () => {
+    const before = { dataset: 'xor', steps: 50 };
+    expect(writeSettings(before, { ...readSettings(before), lr: 0.05, dataset: 'spirals' })).toMatchObject({ steps: 50, lr: 0.05, dataset: 'spirals' });
+    expect(writeSettings(before, { ...readSettings(before), epochs: 3 })).not.toHaveProperty('steps');
+  });
+
   it('says what is wrong in one line per setting', () => {
     expect(checkSettings({ ...DEFAULT_SETTINGS, dataset: 'spirals' })).toEqual([]);
     const bad = checkSettings({ ...DEFAULT_SETTINGS, epochs: 0, batchSize: 2.5, lr: NaN, valSplit: 1, seed: -1 });
