@@ -122,7 +122,12 @@ describe('wheel zoom on a 500-node graph in Chromium', () => {
       data.items.add(new File([${JSON.stringify(text)}], 'grid.json', { type: 'application/json' }));
       document.querySelector('[data-testid="app"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     })()`);
-    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === ${NODES}`, undefined, { timeout: 30_000 });
+    // Polled with plain evaluations: waitForFunction compiles a string predicate inside the page, which the
+    // app's Content-Security-Policy (no 'unsafe-eval') can refuse.
+    for (const deadline = Date.now() + 30_000; (await page.evaluate(`document.querySelectorAll('.react-flow__node').length`)) !== NODES; ) {
+      if (Date.now() > deadline) throw new Error(`the ${NODES}-node graph did not open within 30 s`);
+      await page.waitForTimeout(20);
+    }
     await page.waitForTimeout(500);
     const pane = (await page.locator('.react-flow__pane').boundingBox())!;
     centre = { x: pane.x + pane.width / 2, y: pane.y + pane.height / 2 };
