@@ -126,6 +126,26 @@ export class IrBuilder {
     return this.opN(op, inputs, attrs)[0]!;
   }
 
+  /**
+   * Replaces op number `index` by `op` on `inputs`, named `name` (a rewriting pass: every other op keeps its
+   * position). Its outputs are new values, or the values in `reuse` (which must have the inferred types), so
+   * that their consumers stay connected. The inputs must be made before `index`; the caller keeps the order.
+   */
+  replaceNode(index: number, op: string, inputs: readonly V[], attrs: Readonly<Record<string, unknown>>, name: string, reuse?: readonly V[]): V[] {
+    const def = getOp(op);
+    if (!def || !this.nodes[index]) throw new IrError(`cannot replace op ${index} by ${op}`);
+    const types = (def.inferShape as (i: readonly TensorType[], a: unknown) => readonly TensorType[])(
+      inputs.map((x) => x.type),
+      attrs,
+    );
+    const same = (a: TensorType, b: TensorType) => a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+    if (reuse && (reuse.length !== types.length || reuse.some((v, i) => !same(v.type, types[i]!))))
+      throw new IrError(`${name}: ${op} does not give the types of the values it would replace`);
+    const outs = reuse ? [...reuse] : types.map((t) => this.newValue(t));
+    this.nodes[index] = { op, inputs: inputs.map((x) => x.id), outputs: outs.map((o) => o.id), attrs, name };
+    return outs;
+  }
+
   // ── elementwise ─────────────────────────────────────────────────────────────────────
   add = (a: V, b: V) => this.op('Add', [a, b]);
   sub = (a: V, b: V) => this.op('Sub', [a, b]);

@@ -41,6 +41,11 @@ export function customGradient(ir: IrBuilder, start: number, span: Omit<CustomGr
   spans.set(ir, list);
 }
 
+/** Whether op number `index` of `ir` lies in a span with a hand-written backward (a rewriting pass leaves those alone). */
+export function inCustomGradientSpan(ir: IrBuilder, index: number): boolean {
+  return (spans.get(ir) ?? []).some((sp) => index >= sp.start && index < sp.end);
+}
+
 /**
  * Appends the backward pass to `ir` and returns d(loss)/d(v) for each value in `wrt` (a zero-free map:
  * values the loss does not depend on are absent). With `customGradients: false` every op is differentiated by

@@ -19,6 +19,7 @@ import { clipByGlobalNorm } from '../optimizers/clip';
 import { resolveOptimizerParams, type AnyOptimizerDef } from '../optimizers/define-optimizer';
 import { updateAll, type UpdateItem } from '../optimizers/fused-step';
 import { autodiff } from '../passes/autodiff';
+import { commuteReluMaxPool } from '../passes/commute-relu-pool';
 import { lowerLayers } from '../passes/lower';
 import type { ShapedGraph } from '../passes/infer-shapes';
 import type { RawParamValue } from '../params';
@@ -41,6 +42,8 @@ export interface TrainStepConfig {
   readonly losses?: readonly string[];
   /** Also output `gradnorm:<node id>` for every node with trainable weights (vanishing-gradient views). */
   readonly gradNorms?: boolean;
+  /** Apply the exact rewrites (ReLU moved after MaxPool, see commuteReluMaxPool); default true, false keeps the graph as lowered. */
+  readonly rewrite?: boolean;
 }
 
 export interface TrainProgram {
@@ -107,6 +110,7 @@ export function buildTrainStep(shaped: ShapedGraph, cfg: TrainStepConfig): Train
   const optimizer = resolveOptimizer(cfg.optimizer);
   const lowered = lowerLayers(shaped, { mode: 'train', includeLosses: true, batch: cfg.batch });
   const ir = lowered.builder;
+  if (cfg.rewrite !== false) commuteReluMaxPool(ir);
   ir.clearOutputs();
   const lossIds = cfg.losses ?? [...lowered.losses.keys()];
   if (lossIds.length === 0) throw new TrainConfigError('the graph has no loss layer to train');
@@ -293,11 +297,13 @@ export interface EvalProgram {
 
 /**
  * The evaluation step: forward only, Dropout off and BatchNorm on its running statistics, returning the
- * loss and the metrics. The batch stays symbolic, so the last, smaller batch needs no padding.
+ * loss and the metrics. The batch stays symbolic, so the last, smaller batch needs no padding. `rewrite: false`
+ * skips the exact rewrites, as in {@link TrainStepConfig}.
  */
-export function buildEvalStep(shaped: ShapedGraph): EvalProgram {
+export function buildEvalStep(shaped: ShapedGraph, opts: { readonly rewrite?: boolean } = {}): EvalProgram {
   const lowered = lowerLayers(shaped, { mode: 'eval', includeLosses: true });
   const ir = lowered.builder;
+  if (opts.rewrite !== false) commuteReluMaxPool(ir);
   ir.clearOutputs();
   let total: V | undefined;
   for (const l of lowered.losses.values()) total = total ? ir.add(total, l) : l;
