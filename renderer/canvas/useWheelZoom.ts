@@ -20,7 +20,6 @@ export type { Transform } from './view-geometry';
 /** The pause that ends a wheel gesture, as in d3-zoom (which React Flow uses). */
 export const WHEEL_SETTLE_MS = 150;
 
-
 /** The previewed view while a wheel gesture runs ahead of React Flow's store, for the minimap; null otherwise. */
 export interface ViewPreview {
   subscribe(listener: () => void): () => void;
