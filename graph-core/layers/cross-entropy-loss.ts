@@ -6,6 +6,7 @@
  * PyTorch: torch.nn.CrossEntropyLoss · ONNX: ReduceLogSumExp-based (no LogSoftmax) · Lecture: "Classification"
  */
 import { defineLayer, fail, ok } from '../define-layer';
+import { customGradient } from '../passes/autodiff';
 import { p } from '../params';
 import { fmtShape, numelPerSample } from '../shape';
 import { changed } from './common/torch';
@@ -63,9 +64,12 @@ export const CrossEntropyLoss = defineLayer({
     const c = x!.type.shape[rank - 1] as number;
     const y = target ?? feed('target', { shape: x!.type.shape.slice(0, -1), dtype: 'int64' }, { kind: 'target' });
     const batchAxes = y.type.shape.map((_, i) => i);
+    const start = ir.nodeList.length;
     // log-softmax without LogSoftmax: shift by the max for stability, then x − log Σ exp(x).
     const shifted = ir.sub(x!, ir.reduceMax(x!, [-1], true));
-    const lse = ir.log(ir.reduceSum(ir.exp(shifted), [-1], false));
+    const e = ir.exp(shifted);
+    const sum = ir.reduceSum(e, [-1], false);
+    const lse = ir.log(sum);
     // One-hot as Equal(labels, iota), as WebGPU has no OneHot.
     const iota = ir.tensor([c], Array.from({ length: c }, (_, i) => i), 'int64');
     const onehot = ir.cast(ir.equal(ir.unsqueeze(y, [-1]), iota), 'float32');
@@ -79,6 +83,20 @@ export const CrossEntropyLoss = defineLayer({
     const valid = ir.sub(ir.scalar(1), ir.cast(ir.equal(y, ir.scalar(q.ignore_index, 'int64')), 'float32'));
     const count = ir.max(ir.reduceSum(valid, batchAxes, false), ir.scalar(1));
     const loss = ir.div(ir.reduceSum(ir.mul(perItem, valid), batchAxes, false), count);
+    // d loss / d x = w · (softmax(x) − q), w = g · valid / count per item, q the (smoothed) one-hot target: what
+    // torch's log_softmax backward gives, the shift by the max being a constant there. In 7 ops (9 with label
+    // smoothing) instead of the 19 that autodiff derives op by op, the max's path (zero up to rounding) included.
+    customGradient(ir, start, {
+      inputs: [x!],
+      outputs: [loss],
+      gradient: ([g]) => {
+        if (!g) return [undefined];
+        const w = ir.unsqueeze(ir.mul(valid, ir.div(g, count)), [-1]);
+        const eps = q.label_smoothing;
+        const target = eps > 0 ? ir.add(ir.mul(onehot, ir.scalar(1 - eps)), ir.scalar(eps / c)) : onehot;
+        return [ir.mul(ir.sub(ir.div(e, ir.unsqueeze(sum, [-1])), target), w)];
+      },
+    });
     // Accuracy and top-k accuracy: the rank of the true class's logit among all classes.
     const above = ir.reduceSum(ir.cast(ir.greater(shifted, ir.unsqueeze(picked, [-1])), 'float32'), [-1], false);
     const within = (k: number) => ir.div(ir.reduceSum(ir.mul(ir.cast(ir.less(above, ir.scalar(k)), 'float32'), valid), batchAxes, false), count);
