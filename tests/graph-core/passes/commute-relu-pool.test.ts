@@ -12,6 +12,7 @@ import { commuteReluMaxPool } from '../../../graph-core/passes/commute-relu-pool
 import { encodeModel } from '../../../exporters/onnx/encode';
 import { irToOnnx } from '../../../exporters/onnx/from-ir';
 import { doc, edge, node } from '../../helpers/graphs';
+import { checkOnnx } from '../../helpers/onnx-checker';
 import { randTensor, runInOrt } from '../../helpers/op-check';
 import { shape } from '../../train/golden-helpers';
 
@@ -219,6 +220,11 @@ describe('the train and eval steps of a LeNet-like graph, with and without the r
     // the step moved c1's weights at all (a gradient reached the first convolution through both pools)
     const w0 = init.get('c1.weight')!;
     expect(a['new:c1.weight']!.some((v, i) => v !== w0[i])).toBe(true);
+  });
+
+  it('the rewritten train and eval steps pass the onnx checker (the ReLU outputs they no longer compute are not declared)', () => {
+    checkOnnx(bytesOf(buildTrainStep(shaped, { batch: BATCH, optimizer: { kind: 'Adam' } }).graph));
+    checkOnnx(bytesOf(buildEvalStep(shaped).graph));
   });
 
   it('eval step: same loss and accuracy', async () => {
