@@ -51,7 +51,10 @@ function run(c: Case, plain: boolean): { values: Record<string, Tensor>; project
     c.cell,
   );
   const producers = new Map(ir.nodeList.flatMap((n) => n.outputs.map((o) => [o, n.op] as const)));
-  const projectsTable = ir.nodeList.slice(before).some((n) => n.op === 'Gather' && producers.get(n.inputs[0]!) !== undefined && n.inputs[1] === ids.id);
+  // The ids themselves, or the ids rearranged (the LSTM looks them up in time-major order).
+  const fromIds = new Set([ids.id]);
+  for (const n of ir.nodeList) if ((n.op === 'Transpose' || n.op === 'Reshape') && fromIds.has(n.inputs[0]!)) fromIds.add(n.outputs[0]!);
+  const projectsTable = ir.nodeList.slice(before).some((n) => n.op === 'Gather' && producers.get(n.inputs[0]!) !== undefined && fromIds.has(n.inputs[1]!));
   const sum = (y: V, seed: number) => ir.reduceSum(ir.mul(y, ir.constant(randTensor(y.type.shape as number[], seed))), y.type.shape.map((_, i) => i), false);
   const loss = ir.add(sum(outs['out']!, 50), sum(outs['last']!, 51));
   ir.output('out', outs['out']!);
