@@ -148,7 +148,12 @@ export const invokeContract = {
   'project:recent': { request: nothing, response: z.array(recentProjectSchema).max(LIMITS.recent) },
   'recovery:read': { request: nothing, response: projectTextSchema.nullable() },
   'recovery:write': { request: z.strictObject({ text: projectTextSchema }), response: nothing },
+  /** Removes the window's slot: the autosaved text and its kept weights. */
   'recovery:clear': { request: nothing, response: nothing },
+  /** The kept weights autosaved beside the slot's text (safetensors bytes); null when there are none. */
+  'recovery:read-weights': { request: nothing, response: weightsBytesSchema.nullable() },
+  /** Replaces them atomically, or removes them (`bytes: null`). */
+  'recovery:write-weights': { request: z.strictObject({ bytes: weightsBytesSchema.nullable() }), response: nothing },
   /** The per-user block library (electron/block-library.ts). */
   'blocks:list': { request: nothing, response: z.array(libraryBlockSchema).max(LIMITS.libraryBlocks) },
   'blocks:save': { request: z.strictObject({ block: libraryBlockSchema }), response: nothing },

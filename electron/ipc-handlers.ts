@@ -235,6 +235,17 @@ export function createIpcHandlers(deps: HandlerDeps): IpcHandlers {
       return null;
     },
 
+    'recovery:read-weights': async (windowId) => {
+      const slot = windows.recoverySlot(windowId);
+      return slot === null ? null : recovery.readWeights(slot);
+    },
+
+    'recovery:write-weights': async (windowId, { bytes }) => {
+      const slot = windows.recoverySlot(windowId);
+      if (slot !== null) await recovery.writeWeights(slot, bytes);
+      return null;
+    },
+
     'blocks:list': async () => library().list(),
     'blocks:save': async (_windowId, { block }) => {
       await library().save(block);

@@ -180,6 +180,15 @@ const host: Host = {
     await call('recovery:clear', null);
   },
 
+  readRecoveryWeights: () => call('recovery:read-weights', null),
+
+  writeRecoveryWeights: async (bytes: Uint8Array | null) => {
+    // A view on a SharedArrayBuffer is copied; the IPC clone takes either.
+    await call('recovery:write-weights', {
+      bytes: bytes === null || bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer> | null) : new Uint8Array(bytes),
+    });
+  },
+
   listBlocks: () => call('blocks:list', null),
 
   saveBlock: async (block: LibraryBlock) => {

@@ -3,6 +3,9 @@
  * A file that cannot be read never replaces the open document: its diagnostics are shown instead. Saving
  * also writes the project's kept weights where that location does not hold them yet (the first save of an
  * imported model, Save As to a new place).
+ *
+ * The recovery copy holds the document and, when it has kept weights that no save has written yet (an
+ * imported model's, a run's), those weights too (recovery-weights.ts); restoring puts both back.
  */
 import { castDraft } from 'immer';
 import type { ProjectFile } from '../host/host';
@@ -11,6 +14,7 @@ import { emptyProject, parseProject, projectFileName, serializeProject } from '.
 import { saveKeptWeights } from '../train/kept-weights';
 import type { AppServices } from './AppContext';
 import { openDroppedOnnx } from './onnx-open';
+import { createRecoveryWeightsWriter, readOfferedWeights, restoreOfferedWeights, type OfferedWeights } from './recovery-weights';
 
 export interface ProjectFiles {
   newProject(): void;
@@ -32,6 +36,13 @@ export const AUTOSAVE_MS = 3000;
 
 export function createProjectFiles({ editor, ui, host, kept }: AppServices, confirmDiscard: (question: string) => boolean): ProjectFiles {
   let autosaved: unknown = null;
+  const recoveryWeights = createRecoveryWeightsWriter(kept, host);
+  /** The kept weights that go with the recovery copy on offer, or why they cannot be restored. */
+  let offeredWeights: OfferedWeights = null;
+  const clearRecovery = () => {
+    recoveryWeights.cleared();
+    return host.clearRecovery();
+  };
 
   const fail = (what: string, e: unknown) => ui.toast(`${what}: ${e instanceof Error ? e.message : String(e)}`, 'error');
 
@@ -52,7 +63,7 @@ export function createProjectFiles({ editor, ui, host, kept }: AppServices, conf
     }
     editor.load(parsed.doc, { ...(file.location !== undefined ? { location: file.location } : {}), name: file.name });
     for (const w of parsed.warnings) ui.toast(w);
-    void host.clearRecovery().catch(() => undefined);
+    void clearRecovery().catch(() => undefined);
     autosaved = null;
   };
 
@@ -71,7 +82,7 @@ export function createProjectFiles({ editor, ui, host, kept }: AppServices, conf
     newProject() {
       if (!mayReplace()) return;
       editor.load(emptyProject(), { name: 'Untitled' });
-      void host.clearRecovery().catch(() => undefined);
+      void clearRecovery().catch(() => undefined);
     },
     async open() {
       if (!mayReplace()) return;
@@ -117,7 +128,7 @@ export function createProjectFiles({ editor, ui, host, kept }: AppServices, conf
         await saveKeptWeights(kept, (l, bytes) => host.writeWeights(l, bytes), generation, saved.location, editor.analysis().shaped).catch((e: unknown) =>
           fail('The project was saved, but its kept weights could not be written', e),
         );
-        await host.clearRecovery();
+        await clearRecovery();
         autosaved = null;
         ui.toast(`Saved ${saved.name}`);
       } catch (e) {
@@ -132,10 +143,11 @@ export function createProjectFiles({ editor, ui, host, kept }: AppServices, conf
         if (text === null) return;
         const parsed = parseProject(text);
         if (parsed.ok) {
+          offeredWeights = await readOfferedWeights(host);
           ui.update((d) => {
             d.recovery = castDraft({ doc: parsed.doc });
           });
-        } else await host.clearRecovery();
+        } else await clearRecovery();
       } catch (e) {
         fail('Could not read the recovery copy', e);
       }
@@ -144,16 +156,21 @@ export function createProjectFiles({ editor, ui, host, kept }: AppServices, conf
       const offer = ui.getState().recovery;
       if (!offer) return;
       editor.load(offer.doc, { name: projectFileName(offer.doc.name) }, { dirty: true });
+      // The weights go back as the restored document's kept weights, still unsaved, as they were.
+      const problem = restoreOfferedWeights(kept, editor.getState().generation, offeredWeights, recoveryWeights);
+      offeredWeights = null;
+      if (problem !== null) ui.toast(problem, 'error');
       ui.update((d) => {
         d.recovery = null;
       });
     },
     async discardRecovery() {
+      offeredWeights = null;
       ui.update((d) => {
         d.recovery = null;
       });
       try {
-        await host.clearRecovery();
+        await clearRecovery();
       } catch (e) {
         fail('Could not remove the recovery copy', e);
       }
@@ -161,19 +178,23 @@ export function createProjectFiles({ editor, ui, host, kept }: AppServices, conf
     async autosave() {
       const state = editor.getState();
       // While a recovery copy is on offer, writing would overwrite it.
-      if (ui.getState().recovery !== null || state.doc === autosaved) return;
+      if (ui.getState().recovery !== null) return;
       try {
         if (!isDirty(state)) {
           // Undone back to the saved state: an older recovery copy would only confuse the next start.
-          if (autosaved !== null) await host.clearRecovery();
+          if (autosaved !== null) await clearRecovery();
           autosaved = null;
           return;
         }
-        await host.writeRecovery(serializeProject(state.doc));
-        autosaved = state.doc;
-        ui.update((d) => {
-          d.autosavedAt = Date.now();
-        });
+        if (state.doc !== autosaved) {
+          await host.writeRecovery(serializeProject(state.doc));
+          autosaved = state.doc;
+          ui.update((d) => {
+            d.autosavedAt = Date.now();
+          });
+        }
+        // The document's unsaved kept weights, written only when they changed.
+        await recoveryWeights.sync(state.generation, () => editor.analysis().shaped);
       } catch (e) {
         fail('Autosave failed', e);
       }

@@ -5,7 +5,7 @@
  *   kept in IndexedDB, so Save writes the same file again and Recent reopens it after a restart.
  * - Elsewhere, Open uses a file input and Save downloads the file. A copy of the text is kept in IndexedDB
  *   so that Recent can reopen what was last opened or saved.
- * - The recovery copy written by autosave lives in IndexedDB; the recent list in localStorage.
+ * - The recovery copy written by autosave (and its kept weights) lives in IndexedDB; the recent list in localStorage.
  */
 import type { Host, LibraryBlock, MenuCommand, ProjectFile, RecentProject } from './host';
 import { idbDelete, idbGet, idbSet } from './idb';
@@ -33,6 +33,8 @@ const RECENT_KEY = 'layerloom.recent';
 const BLOCK_LIBRARY_KEY = 'layerloom.block-library';
 const RECENT_MAX = 10;
 const RECOVERY_KEY = 'recovery';
+/** The kept weights autosaved with the recovery copy (safetensors bytes). */
+const RECOVERY_WEIGHTS_KEY = 'recovery:weights';
 /** Prefix of the IndexedDB keys of the trained weights kept with each project (by its location key). */
 const WEIGHTS_KEY = 'weights:';
 /** Location prefixes: a stored file handle, or a stored copy of the text. */
@@ -219,7 +221,15 @@ export function createBrowserHost(): Host {
       return (await idbGet<string>(RECOVERY_KEY)) ?? null;
     },
     writeRecovery: (text) => idbSet(RECOVERY_KEY, text),
-    clearRecovery: () => idbDelete(RECOVERY_KEY),
+    async clearRecovery() {
+      await idbDelete(RECOVERY_KEY);
+      await idbDelete(RECOVERY_WEIGHTS_KEY);
+    },
+    async readRecoveryWeights() {
+      const bytes = await idbGet<unknown>(RECOVERY_WEIGHTS_KEY);
+      return bytes instanceof Uint8Array ? bytes : null;
+    },
+    writeRecoveryWeights: (bytes) => (bytes === null ? idbDelete(RECOVERY_WEIGHTS_KEY) : idbSet(RECOVERY_WEIGHTS_KEY, bytes)),
 
     // The block library is one IndexedDB entry: a small list, read and written whole.
     async readWeights(location) {

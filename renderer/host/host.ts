@@ -101,7 +101,15 @@ export interface Host {
   /** The crash-recovery copy written by autosave, if any. */
   readRecovery(): Promise<string | null>;
   writeRecovery(text: string): Promise<void>;
+  /** Removes the recovery copy: the text and its kept weights. */
   clearRecovery(): Promise<void>;
+  /**
+   * The kept weights autosaved with the recovery copy (safetensors bytes), null when there are none: the
+   * weights of an imported model or of a run that no save has written yet.
+   */
+  readRecoveryWeights(): Promise<Uint8Array | null>;
+  /** Replaces them (atomically, on disk), or removes them with `null`. Written only when they change. */
+  writeRecoveryWeights(bytes: Uint8Array | null): Promise<void>;
   /** The user's block library, newest first. */
   listBlocks(): Promise<readonly LibraryBlock[]>;
   /** Adds an entry, or replaces the one with the same id. */

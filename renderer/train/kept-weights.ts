@@ -9,32 +9,42 @@
  * `weightsFit` says in one line which tensors no longer fit when the graph was edited.
  */
 import type { ShapedGraph } from '../../graph-core';
-import { decodeSafetensors, encodeSafetensors } from '../../exporters/safetensors';
+import { decodeSafetensorsFile, encodeSafetensors } from '../../exporters/safetensors';
 import { createStore, type Store } from '../store/store';
 
-export function encodeKeptWeights(weights: ReadonlyMap<string, Float32Array>, shapeOf: (name: string) => readonly number[] | undefined = () => undefined): Uint8Array {
+export function encodeKeptWeights(
+  weights: ReadonlyMap<string, Float32Array>,
+  shapeOf: (name: string) => readonly number[] | undefined = () => undefined,
+  /** More `__metadata__` entries (the recovery copy notes where the weights came from). */
+  metadata: Readonly<Record<string, string>> = {},
+): Uint8Array {
   const tensors = [...weights].map(([name, data]) => {
     const shape = shapeOf(name);
     const fits = shape !== undefined && shape.reduce((a, b) => a * b, 1) === data.length;
     return { name, dtype: 'F32' as const, shape: fits ? shape : [data.length], data };
   });
-  return encodeSafetensors(tensors, { format: 'pt', producer: 'layerloom' });
+  return encodeSafetensors(tensors, { format: 'pt', producer: 'layerloom', ...metadata });
 }
 
-/** The weights of a kept safetensors file; throws an Error with one line for a person. */
-export function decodeKeptWeights(bytes: Uint8Array, fileName = 'the kept weights'): Map<string, Float32Array> {
-  let tensors;
+/** The weights and `__metadata__` of a kept safetensors file; throws an Error with one line for a person. */
+export function decodeKeptWeightsFile(bytes: Uint8Array, fileName = 'the kept weights'): { weights: Map<string, Float32Array>; metadata: Readonly<Record<string, string>> } {
+  let file;
   try {
-    tensors = decodeSafetensors(bytes);
+    file = decodeSafetensorsFile(bytes);
   } catch (e) {
     throw new Error(`${fileName} could not be read: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
   const out = new Map<string, Float32Array>();
-  for (const t of tensors) {
+  for (const t of file.tensors) {
     if (t.dtype !== 'F32' || !(t.data instanceof Float32Array)) throw new Error(`${fileName} could not be read: ${t.name} is ${t.dtype}, not float32.`);
     out.set(t.name, t.data);
   }
-  return out;
+  return { weights: out, metadata: file.metadata ?? {} };
+}
+
+/** The weights of a kept safetensors file; throws an Error with one line for a person. */
+export function decodeKeptWeights(bytes: Uint8Array, fileName = 'the kept weights'): Map<string, Float32Array> {
+  return decodeKeptWeightsFile(bytes, fileName).weights;
 }
 
 /** The shape the model gives weight `name` (`<node>.<weight>`), if it has that weight. */

@@ -126,7 +126,7 @@ describe.skipIf(!electronPath)('the desktop app in Electron', () => {
     expect(await page.evaluate('crossOriginIsolated')).toBe(true);
     // The page's own world cannot see the preload's: only the Host crosses the bridge.
     expect(await page.evaluate('Object.keys(window.host).sort().join()')).toBe(
-      'clearRecovery,deleteBlock,kind,listBlocks,nativeTraining,onMenuCommand,openProject,openRecent,readDroppedFile,readRecovery,readWeights,recentProjects,saveBlock,saveProject,setDirty,setTitle,writeRecovery,writeWeights',
+      'clearRecovery,deleteBlock,kind,listBlocks,nativeTraining,onMenuCommand,openProject,openRecent,readDroppedFile,readRecovery,readRecoveryWeights,readWeights,recentProjects,saveBlock,saveProject,setDirty,setTitle,writeRecovery,writeRecoveryWeights,writeWeights',
     );
     // Navigating away is refused: the page stays where it is.
     await page.evaluate(`location.href = 'https://example.com/'`).catch(() => undefined);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeSafetensors } from '../../exporters/safetensors';
 import { LIMITS, type NativeEditCommand } from '../../electron/ipc-contract';
 import { createIpcHandlers, type IpcHandlers, type IpcSender } from '../../electron/ipc-handlers';
 import { PathGrants, RecentProjects } from '../../electron/project-files';
@@ -322,6 +323,26 @@ describe('recovery over IPC', () => {
     expect(await ok('recovery:read', null, win1)).toBe(lenet);
     await ok('recovery:clear', null, win1);
     expect(await ok('recovery:read', null, win1)).toBeNull();
+  });
+
+  it("keeps the kept weights in the window's slot, refuses oversize or non-safetensors bytes, and removes them with the slot", async () => {
+    const kept = encodeSafetensors([{ name: 'fc.weight', dtype: 'F32', shape: [2, 2], data: Float32Array.of(1, -2, 0.5, 4) }]);
+    expect(await ok('recovery:read-weights', null, win1)).toBeNull();
+    expect(await ok('recovery:write-weights', { bytes: kept }, win1)).toBeNull();
+    expect(Array.from((await ok('recovery:read-weights', null, win1)) as Uint8Array)).toEqual(Array.from(kept));
+    expect(await ok('recovery:read-weights', null, win2)).toBeNull();
+    expect(await refused('recovery:write-weights', { bytes: [1, 2] }, win1)).toMatch(/^Refused "recovery:write-weights": invalid payload.*bytes/);
+    // Zero-filled and never touched: the size check refuses it before a byte is read or written.
+    expect(await refused('recovery:write-weights', { bytes: new Uint8Array(LIMITS.weightsBytes + 1) }, win1)).toMatch(/weights file too large/);
+    expect(await refused('recovery:write-weights', { bytes: Uint8Array.of(1, 2, 3) }, win1)).toMatch(/not a safetensors file/);
+    // What was refused changed nothing.
+    expect(Array.from((await ok('recovery:read-weights', null, win1)) as Uint8Array)).toEqual(Array.from(kept));
+    await ok('recovery:write', { text: lenet }, win1);
+    await ok('recovery:clear', null, win1);
+    expect(await ok('recovery:read-weights', null, win1)).toBeNull();
+    await ok('recovery:write-weights', { bytes: kept }, win1);
+    expect(await ok('recovery:write-weights', { bytes: null }, win1)).toBeNull();
+    expect(await ok('recovery:read-weights', null, win1)).toBeNull();
   });
 
   it('drops autosaves from a window that is closing', async () => {

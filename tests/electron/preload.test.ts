@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeSafetensors } from '../../exporters/safetensors';
 import { LIMITS } from '../../electron/ipc-contract';
 import { createIpcHandlers, type IpcSender } from '../../electron/ipc-handlers';
 import { PathGrants, RecentProjects } from '../../electron/project-files';
@@ -143,6 +144,7 @@ describe('the preload Host', () => {
         'openRecent',
         'readDroppedFile',
         'readRecovery',
+        'readRecoveryWeights',
         'readWeights',
         'recentProjects',
         'saveBlock',
@@ -150,6 +152,7 @@ describe('the preload Host', () => {
         'setDirty',
         'setTitle',
         'writeRecovery',
+        'writeRecoveryWeights',
         'writeWeights',
       ].sort(),
     );
@@ -166,8 +169,18 @@ describe('the preload Host', () => {
     expect(await p.host.openProject()).toBeNull();
     await p.host.writeRecovery(lenet);
     expect(await p.host.readRecovery()).toBe(lenet);
+    // The kept weights of the recovery copy: a safetensors file, through the validated channel, back the same.
+    const kept = encodeSafetensors([{ name: 'fc.bias', dtype: 'F32', shape: [2], data: Float32Array.of(0.5, -1) }]);
+    expect(await p.host.readRecoveryWeights()).toBeNull();
+    await p.host.writeRecoveryWeights(kept);
+    expect(Array.from((await p.host.readRecoveryWeights())!)).toEqual(Array.from(kept));
+    await expect(p.host.writeRecoveryWeights(Uint8Array.of(1, 2, 3))).rejects.toThrow(/not a safetensors file/);
     await p.host.clearRecovery();
     expect(await p.host.readRecovery()).toBeNull();
+    expect(await p.host.readRecoveryWeights()).toBeNull();
+    await p.host.writeRecoveryWeights(kept);
+    await p.host.writeRecoveryWeights(null);
+    expect(await p.host.readRecoveryWeights()).toBeNull();
     // Trained weights go beside the saved project, through the validated channel, and come back the same.
     expect(await p.host.readWeights(target)).toBeNull();
     await p.host.writeWeights(target, Uint8Array.of(9, 8, 7));
