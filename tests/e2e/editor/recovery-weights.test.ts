@@ -58,23 +58,35 @@ async function run(bytes: Uint8Array, x: Float32Array): Promise<Float32Array> {
 
 /** The size of an entry of the browser host's IndexedDB store (`layerloom` / `kv`), or -1 when there is none. */
 const idbEntrySize = (page: Page, key: string) =>
-  page.evaluate(
-    (k) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('layerloom');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('kv').objectStore('kv').get(k);
-          req.onsuccess = () => {
-            const v: unknown = req.result;
-            open.result.close();
-            resolve(v === undefined ? -1 : v instanceof Uint8Array ? v.length : String(v).length);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    key,
-  );
+  page.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('layerloom');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const req = open.result.transaction('kv').objectStore('kv').get(${JSON.stringify(key)});
+      req.onsuccess = () => {
+        const v = req.result;
+        open.result.close();
+        resolve(v === undefined ? -1 : v instanceof Uint8Array ? v.length : String(v).length);
+      };
+      req.onerror = () => reject(req.error);
+    };
+  })`) as Promise<number>;
+
+/** Replaces the kept weights of the recovery copy in IndexedDB with `bytes`. */
+const putRecoveryWeights = (page: Page, bytes: readonly number[]) =>
+  page.evaluate(`new Promise((resolve, reject) => {
+    const open = indexedDB.open('layerloom');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('kv', 'readwrite');
+      tx.objectStore('kv').put(Uint8Array.from(${JSON.stringify(bytes)}), 'recovery:weights');
+      tx.oncomplete = () => {
+        open.result.close();
+        resolve(null);
+      };
+      tx.onerror = () => reject(tx.error);
+    };
+  })`);
 
 const weightsStatus = (page: Page) => page.getByTestId('status-weights').textContent();
 
@@ -146,21 +158,7 @@ describe('crash recovery of kept weights', () => {
     expect(problems).toEqual([]);
 
     // Autosaved weights that cannot be read (cut short): the document still comes back, one line says why.
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('layerloom');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('kv', 'readwrite');
-            tx.objectStore('kv').put(Uint8Array.of(200, 0, 0, 0, 0, 0, 0, 0, 123), 'recovery:weights');
-            tx.oncomplete = () => {
-              open.result.close();
-              resolve();
-            };
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-    );
+    await putRecoveryWeights(page, [200, 0, 0, 0, 0, 0, 0, 0, 123]);
     await page.reload();
     await page.getByTestId('recovery-restore').click();
     await expect.poll(() => page.getByTestId('file-name').textContent()).toMatch(/^spiral_mlp\.json/);
