@@ -12,6 +12,9 @@ import type { IrConstant, IrGraph, IrInput, IrNode, IrParam, IrValue, ValueId } 
 
 export type V = IrValue;
 
+/** The most parts one Split node cuts a tensor into (IrBuilder.split): its input and parts fit WebGPU's guaranteed 8 storage buffers per shader. */
+export const SPLIT_FAN_OUT = 7;
+
 export class IrBuilder {
   private readonly values: IrValue[] = [];
   private readonly nodes: IrNode[] = [];
@@ -219,7 +222,21 @@ export class IrBuilder {
   transpose = (x: V, perm: readonly number[]) => this.op('Transpose', [x], { perm });
   concat = (xs: readonly V[], axis: number) => this.op('Concat', xs, { axis });
   slice = (x: V, axis: number, start: number, end: number, step = 1) => this.op('Slice', [x], { axis, start, end, step });
-  split = (x: V, axis: number, sizes: readonly number[]) => this.opN('Split', [x], { axis, split: sizes });
+  /**
+   * Cuts x along `axis` into parts of `sizes`. More than SPLIT_FAN_OUT parts become a tree of Splits (first
+   * into at most SPLIT_FAN_OUT runs of consecutive parts, then each run): WebGPU binds one storage buffer per
+   * input and output and guarantees only 8 per shader, so onnxruntime's WebGPU EP cannot run a Split into
+   * 32 time steps in one node. The tree runs everywhere, its gradient is a tree of equally small Concats,
+   * and on the CPU the extra copy costs nothing measurable (docs/webgpu.md).
+   */
+  split = (x: V, axis: number, sizes: readonly number[]): V[] => {
+    if (sizes.length <= SPLIT_FAN_OUT) return this.opN('Split', [x], { axis, split: sizes });
+    const per = Math.ceil(sizes.length / SPLIT_FAN_OUT);
+    const runs: number[][] = [];
+    for (let i = 0; i < sizes.length; i += per) runs.push(sizes.slice(i, i + per));
+    const heads = this.opN('Split', [x], { axis, split: runs.map((r) => r.reduce((a, b) => a + b, 0)) });
+    return runs.flatMap((r, i) => (r.length === 1 ? [heads[i]!] : this.split(heads[i]!, axis, r)));
+  };
   gather = (x: V, indices: V, axis: number) => this.op('Gather', [x, indices], { axis });
   gatherElements = (x: V, indices: V, axis: number) => this.op('GatherElements', [x, indices], { axis });
   unsqueeze = (x: V, axes: readonly number[]) => this.op('Unsqueeze', [x], { axes });
