@@ -40,7 +40,14 @@ export function webBackend(name: 'webgpu' | 'wasm', o: WebBackendOptions = {}): 
     return {
       name,
       ort: api,
-      sessionOptions: { executionProviders: ['webgpu'], graphOptimizationLevel: 'all', preferredOutputLocation: 'gpu-buffer' },
+      sessionOptions: {
+        // NCHW: with its default NHWC layout onnxruntime-web 1.30's WebGPU EP computes a Conv whose input has 6
+        // channels (LeNet-5's second convolution) wrongly, off by up to 1.6 on unit inputs; channel counts of 1, 4
+        // and 8 come out right. In NCHW every Conv of LeNet-5 and its gradients agrees with the CPU (docs/webgpu.md).
+        executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW' }],
+        graphOptimizationLevel: 'all',
+        preferredOutputLocation: 'gpu-buffer',
+      },
     };
   return { name, ort: api, sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } };
 }

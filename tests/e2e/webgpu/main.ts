@@ -1,5 +1,6 @@
 /**
- * The WebGPU training check page: trains the spiral MLP (tests/e2e/webgpu/spiral.ts) with onnxruntime-web's
+ * The WebGPU training check page: trains the spiral MLP (tests/e2e/webgpu/spiral.ts), or with ?model=lenet or
+ * ?model=lstm LeNet-5 or the Embedding+LSTM classifier (tests/e2e/webgpu/models.ts), with onnxruntime-web's
  * native WebGPU EP (or its WASM EP, with ?backend=wasm) and publishes the outcome as `globalThis.layerloomWebgpu` (a promise of PageResult) and
  * as JSON in #result. Every session.run is watched, to show where each output lived and that every GPU
  * tensor was disposed by the end.
@@ -7,6 +8,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { Backend, OrtApi } from '../../../runtime/train/backend';
 import { webBackend, webgpuAdapterInfo, webgpuAvailable } from '../../../runtime/train/backend-web';
+import { MODEL_KEYS, trainModel, type ModelKey, type ModelRun } from './models';
 import { trainSpiral, type SpiralRun } from './spiral';
 
 /** Where the train step's outputs lived, counted over every run, and how many GPU tensors were never disposed. */
@@ -19,7 +21,7 @@ export interface OutputAudit {
 }
 
 export type PageResult =
-  | { readonly ok: true; readonly backend: 'webgpu' | 'wasm'; readonly adapter: Record<string, string>; readonly run: SpiralRun; readonly audit: OutputAudit }
+  | { readonly ok: true; readonly backend: 'webgpu' | 'wasm'; readonly adapter: Record<string, string>; readonly run: SpiralRun | ModelRun; readonly audit: OutputAudit }
   | { readonly ok: false; readonly error: string };
 
 type Run = (feeds: InferenceSession.FeedsType) => Promise<InferenceSession.ReturnType>;
@@ -68,15 +70,23 @@ const page = globalThis as unknown as {
   document: { getElementById(id: string): { textContent: string | null } | null };
 };
 
-/** Trains on WebGPU, or on WASM with `?backend=wasm`. */
+/**
+ * Trains on WebGPU, or on WASM with `?backend=wasm`; the spiral MLP, or `?model=lenet|lstm`. With `?verbose=1`
+ * onnxruntime logs at its verbose level to the console (where each node was placed, among much else).
+ */
 async function main(): Promise<PageResult> {
-  const name = new URLSearchParams(page.location.search).get('backend') === 'wasm' ? 'wasm' : 'webgpu';
+  const query = new URLSearchParams(page.location.search);
+  const name = query.get('backend') === 'wasm' ? 'wasm' : 'webgpu';
+  const model = query.get('model');
+  if (model !== null && !MODEL_KEYS.includes(model as ModelKey)) return { ok: false, error: `unknown model ${JSON.stringify(model)}: use ${MODEL_KEYS.join(' or ')}` };
   if (name === 'webgpu') {
     const available = await webgpuAvailable();
     if (!available.ok) return { ok: false, error: `WebGPU is unavailable in this browser: ${available.reason}` };
   }
-  const { backend, audit } = audited(webBackend(name));
-  const run = await trainSpiral(backend);
+  const base = webBackend(name);
+  const verbose = query.get('verbose') === '1';
+  const { backend, audit } = audited(verbose ? { ...base, sessionOptions: { ...base.sessionOptions, logSeverityLevel: 0, logVerbosityLevel: 0 } } : base);
+  const run = model === null ? await trainSpiral(backend) : await trainModel(model as ModelKey, backend);
   return { ok: true, backend: name, adapter: name === 'webgpu' ? await webgpuAdapterInfo() : {}, run, audit: audit() };
 }
 
