@@ -145,7 +145,8 @@ export function createProjectFiles({ editor, ui, host, kept }: AppServices, conf
         if (parsed.ok) {
           offeredWeights = await readOfferedWeights(host);
           ui.update((d) => {
-            d.recovery = castDraft({ doc: parsed.doc });
+            const w = offeredWeights && !('error' in offeredWeights) ? offeredWeights.weights.size : 0;
+            d.recovery = castDraft({ doc: parsed.doc, ...(w > 0 ? { weights: w } : {}) });
           });
         } else await clearRecovery();
       } catch (e) {

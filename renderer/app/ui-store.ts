@@ -50,7 +50,8 @@ export interface UiState {
   readonly contextMenu: ContextMenuState | null;
   readonly toasts: readonly Toast[];
   /** A recovery copy found at start, offered until restored or discarded. */
-  readonly recovery: { readonly doc: EditorDoc } | null;
+  /** `weights`: how many weight tensors come with it (an unsaved model's kept weights), when any. */
+  readonly recovery: { readonly doc: EditorDoc; readonly weights?: number } | null;
   readonly autosavedAt: number | null;
   readonly recent: readonly RecentProject[];
   /** The open code view under the canvas, or none. */

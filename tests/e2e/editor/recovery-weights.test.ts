@@ -131,6 +131,7 @@ describe('crash recovery of kept weights', () => {
     // The tab goes away without saving.
     await page.reload();
     await page.getByTestId('recovery-banner').waitFor();
+    expect(await page.getByTestId('recovery-banner').textContent()).toContain('layers, with its kept weights: 6 tensors). Restore it?');
     expect(await page.getByTestId('status-weights').count()).toBe(0);
     await page.getByTestId('recovery-restore').click();
     await expect.poll(() => weightsStatus(page)).toBe('Imported weights kept (6 tensors from spiral_mlp.onnx, not saved yet)');
