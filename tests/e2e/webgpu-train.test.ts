@@ -4,7 +4,7 @@
  * in CI) and by the Trainer on onnxruntime-node in this process, agree to 1e-4 at every step. LeNet-5 on
  * synthdigits (Conv weight gradients as grouped Convs, the MaxPool gradient's Resize/Equal/MatMul/Less) agrees
  * to 1e-4 as well; the Embedding + LSTM classifier (the Embedding gradient as ScatterND with reduction add,
- * whose float atomics on the GPU add in no fixed order) to 1e-3. onnxruntime's verbose log shows which nodes
+ * whose float atomics on a GPU add in no fixed order) to 1e-3 against native on one thread (measured 1e-6). onnxruntime's verbose log shows which nodes
  * it placed on the CPU: only small shape and label ops.
  *
  * Needs Debian's Chromium (apt package `chromium`, /usr/bin/chromium). A browser without WebGPU fails the
@@ -107,7 +107,9 @@ describe('training in Chromium', () => {
     ({ server, url } = await serve(outDir));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     native = await trainSpiral(nodeBackend('native'));
-    for (const k of ['lenet', 'lstm'] as const) nativeModels[k] = await trainModel(k, nodeBackend('native'));
+    // One thread: native onnxruntime on 2 threads trains the LSTM differently from run to run (its step-2 loss by
+    // up to 3e-4; docs/webgpu.md), on 1 thread it repeats itself exactly and so is a fixed reference.
+    for (const k of ['lenet', 'lstm'] as const) nativeModels[k] = await trainModel(k, nodeBackend('native', 1));
   }, 120_000);
 
   afterAll(async () => {
@@ -215,7 +217,8 @@ describe('training in Chromium', () => {
     expect(placed.length, 'onnxruntime logged no node placements').toBeGreaterThanOrEqual(2);
     const onCpu = placed.flatMap((p) => p.CPUExecutionProvider ?? []);
     for (const n of onCpu) expect(CPU_OK.has(n.split(' ')[0]!), `${n} ran on the CPU`).toBe(true);
-    const onGpu = new Set(placed.flatMap((p) => p.WebGpuExecutionProvider ?? []).map((n) => n.split(' ')[0]!));
+    const gpuNodes = placed.flatMap((p) => p.WebGpuExecutionProvider ?? []);
+    const onGpu = (prefix: string) => expect(gpuNodes.some((n) => n.startsWith(prefix)), `${prefix}… on WebGPU`).toBe(true);
     return { web: web.run, ref, onCpu, onGpu };
   }
 
@@ -230,7 +233,8 @@ describe('training in Chromium', () => {
     expect(Object.keys(web.weightSums).sort()).toEqual(Object.keys(ref.weightSums).sort());
     for (const [k, v] of Object.entries(ref.weightSums)) expect(Math.abs(web.weightSums[k]! - v), k).toBeLessThanOrEqual(1e-3);
     // The forward convolutions, the grouped Conv of the weight gradients and the MaxPool gradient's ops ran on WebGPU.
-    for (const op of ['Conv', 'MaxPool', 'Resize', 'MatMul', 'Relu']) expect(onGpu.has(op), `${op} on WebGPU`).toBe(true);
+    for (const n of ['Conv (c1/', 'Conv (c3/', 'MaxPool (s2/', 'Conv (grad/c1/', 'Conv (grad/c3/', 'ConvTranspose (grad/c3/']) onGpu(n);
+    for (const pool of ['s2', 's4']) for (const op of ['Resize', 'Equal', 'MatMul', 'Less']) onGpu(`${op} (grad/${pool}/MaxPool`);
     console.warn(
       `webgpu-train: LeNet-5 ms per step: WebGPU ${web.msPerStep.toFixed(0)} (first ${web.firstStepMs.toFixed(0)}), native ${ref.msPerStep.toFixed(1)}; ` +
         `worst |Δloss| ${worst.toExponential(2)}; on the CPU: ${onCpu.join(', ')}`,
@@ -246,11 +250,12 @@ describe('training in Chromium', () => {
     expect(worst, `WebGPU ${JSON.stringify(web.losses)}\nnative ${JSON.stringify(ref.losses)}`).toBeLessThanOrEqual(1e-3);
     expect(Math.abs(web.valLoss! - ref.valLoss!)).toBeLessThanOrEqual(1e-3);
     // Adam moves a weight whose gradient is near zero by about ±lr on the sign of float noise (the GPU's
-    // scatter-add sums in no fixed order), so the sums are compared per value: on average within 2e-5 of
-    // native, a 500th of one Adam step (lr 0.01).
+    // scatter-add sums in no fixed order), so weight sums drift apart even when the losses agree: compared per
+    // value, on average within 2e-4 of native, a 50th of one Adam step (lr 0.01); runs measured up to 4e-5.
+    // The validation loss above is the sharper check of the trained weights.
     for (const [k, v] of Object.entries(ref.weightSums))
-      expect(Math.abs(web.weightSums[k]! - v) / ref.weightSizes[k]!, k).toBeLessThanOrEqual(2e-5);
-    for (const op of ['ScatterND', 'Gather', 'Split', 'MatMul', 'Sigmoid', 'Tanh']) expect(onGpu.has(op), `${op} on WebGPU`).toBe(true);
+      expect(Math.abs(web.weightSums[k]! - v) / ref.weightSizes[k]!, k).toBeLessThanOrEqual(2e-4);
+    for (const n of ['Gather (emb/', 'ScatterND (grad/', 'Split (lstm/', 'Sigmoid (lstm/', 'Tanh (lstm/', 'Concat (grad/lstm/']) onGpu(n);
     console.warn(
       `webgpu-train: Embedding+LSTM ms per step: WebGPU ${web.msPerStep.toFixed(0)} (first ${web.firstStepMs.toFixed(0)}), native ${ref.msPerStep.toFixed(1)}; ` +
         `worst |Δloss| ${worst.toExponential(2)}; on the CPU: ${onCpu.join(', ')}`,
