@@ -107,8 +107,8 @@ describe('training in Chromium', () => {
     ({ server, url } = await serve(outDir));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     native = await trainSpiral(nodeBackend('native'));
-    // One thread: native onnxruntime on 2 threads trains the LSTM differently from run to run (its step-2 loss by
-    // up to 3e-4; docs/webgpu.md), on 1 thread it repeats itself exactly and so is a fixed reference.
+    // One thread: on 2 threads native onnxruntime's ScatterND-add loses rows of the LSTM's table gradient, a
+    // different few each run (docs/webgpu.md); on 1 thread it is exact and repeats itself.
     for (const k of ['lenet', 'lstm'] as const) nativeModels[k] = await trainModel(k, nodeBackend('native', 1));
   }, 120_000);
 
