@@ -9,17 +9,19 @@
  *
  * Gradient (data only; indices get none): every gathered slice of g is added back to the row it came from,
  * repeated indices accumulating. With M = size(indices), V = data.shape[axis] and the indices made
- * non-negative (i < 0 → i + V), axis 0 (the embedding case) is one ScatterND-add of g as [M, rest] rows into
- * zeros [V, rest]: M·rest additions, where the transposed one-hot product took V·M·rest multiply-adds. For
- * axis > 0 the dims before the axis (size P) become a MatMul batch: the transposed one-hot [V, M] =
- * Cast(Equal(Reshape(indices, [1, M]), iota[V, 1])) times g as [P, M, rest] gives [P, V, rest], which is data's
- * shape once reshaped. Shapes must be concrete (IrError on N).
+ * non-negative (i < 0 → i + V), the dims before the axis (size P) become a MatMul batch: the transposed
+ * one-hot [V, M] = Cast(Equal(Reshape(indices, [1, M]), iota[V, 1])) times g as [P, M, rest] gives
+ * [P, V, rest], which is data's shape once reshaped (`addRowsByIndex`). Shapes must be concrete (IrError on N).
+ * Not ScatterND with reduction add, although it costs M·rest additions instead of V·M·rest multiply-adds:
+ * onnxruntime-node's CPU kernel adds repeated indices from several threads without synchronisation and loses
+ * rows on 2 or 3 threads (see docs/DECISIONS.md).
  */
 import { fmtShape, type Dim } from '../../shape';
 import { attr, defineOp, IrError } from '../define-op';
 import { size, zeros } from '../tensor';
 import { concreteDim, expectBatchFirst, normAxis } from './common/3-shaping';
-import { concreteShape, zerosBlock } from './slice';
+import type { IrBuilder, V } from '../builder';
+import { concreteShape } from './slice';
 
 export const Gather = defineOp<{ axis: number }>({
   name: 'Gather',
@@ -60,10 +62,18 @@ export const Gather = defineOp<{ axis: number }>({
     const rest = size(ds.slice(ax + 1));
     const zero = ir.scalar(0, 'int64');
     const wrapped = ir.where(ir.less(indices!, zero), ir.add(indices!, ir.scalar(v, 'int64')), indices!);
-    if (ax === 0) return [ir.op('ScatterND', [zerosBlock(ir, ds, 'Gather gradient'), ir.reshape(wrapped, [m, 1]), ir.reshape(g!, [m, ...ds.slice(1)])], { reduction: 'add' }), undefined];
-    const iota = ir.tensor([v, 1], Array.from({ length: v }, (_, i) => i), 'int64');
-    const oneHotT = ir.cast(ir.equal(ir.reshape(wrapped, [1, m]), iota), 'float32');
-    const gm = ir.reshape(g!, [before, m, rest]);
-    return [ir.reshape(ir.matmul(oneHotT, gm), ds), undefined];
+    return [ir.reshape(addRowsByIndex(ir, wrapped, v, ir.reshape(g!, [before, m, rest])), ds), undefined];
   },
 });
+
+/**
+ * Σ over p of rows[…, p, :] into row index[p] of a [V, rest] table (batched over leading dims of `rows`), as
+ * the transposed one-hot product: Cast(Equal(Reshape(index, [1, M]), iota[V, 1])) · rows. `index` holds M
+ * non-negative int64 row numbers below V; `rows` is [..., M, rest]; the result is [..., V, rest].
+ */
+export function addRowsByIndex(ir: IrBuilder, index: V, v: number, rows: V): V {
+  const m = size(concreteShape('Gather gradient', index.type.shape));
+  const iota = ir.tensor([v, 1], Array.from({ length: v }, (_, i) => i), 'int64');
+  const oneHotT = ir.cast(ir.equal(ir.reshape(index, [1, m]), iota), 'float32');
+  return ir.matmul(oneHotT, rows);
+}

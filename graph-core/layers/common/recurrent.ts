@@ -17,7 +17,7 @@
  *     reshaped to [N, T·G·H] and cut into per-step pieces by one Split (for RNN and LSTM, b = b_ih + b_hh; GRU keeps
  *     b_hh with the recurrent product, because b_hn sits inside r ⊙ (…)); when the input is an embedding lookup in
  *     a table with fewer rows than the lookup has positions, the table is projected and its rows looked up instead
- *     (same values; the gradient goes back through Gather's ScatterND-add rule), see inputProjection;
+ *     (same values; the gradient goes back through Gather's one-hot product rule), see inputProjection;
  *   - each step adds h_{t−1}·W_hhᵀ and applies the cell, exactly as torch writes it (LSTM gates i, f, g, o;
  *     GRU r, z, n with h_t = n + z ⊙ (h_{t−1} − n)); the initial states are zero, so the first step simply
  *     leaves out every h_{−1} and c_{−1} term;
@@ -48,6 +48,7 @@ import type { IrBuilder, V } from '../../ir/builder';
 import { p, type ParamSpecs } from '../../params';
 import type { Shape } from '../../shape';
 import { IrError } from '../../ir/define-op';
+import { addRowsByIndex } from '../../ir/ops/gather';
 import { zerosBlock } from '../../ir/ops/slice';
 import { customGradient } from '../../passes/autodiff';
 import { fanInUniform } from './init';
@@ -360,7 +361,7 @@ const FACTOR_CHUNK = 16;
  * The backward of {@link runLstmDirection}'s span, given d/dh for each step (processing order) and d/dc of the
  * final cell state; returns d/d(input projection) and d/d(W_hh) [4H, H], gates in the order i, f, o, g. The input
  * projection is [N, T·4H], or with `tm` the time-major source: [T·N, 4H] rows, or the projected table [V, 4H]
- * (the rows' gradients added into it by one ScatterND, as Gather's own gradient would).
+ * (the rows' gradients added into it by one one-hot product, as Gather's own gradient would).
  * With A = (i, f, o, g) a step's gate activations and A' their derivatives (σ' = y(1 − y), tanh' = 1 − y²),
  *
  *   dc_t = dc_{t+1} ⊙ f_{t+1} + dh_t ⊙ o_t ⊙ tanh'(c_t)
@@ -436,7 +437,7 @@ function lstmBackward(
     if (tm.ids) {
       const v = tm.source.type.shape[0] as number;
       const wrapped = ir.where(ir.less(tm.ids, ir.scalar(0, 'int64')), ir.add(tm.ids, ir.scalar(v, 'int64')), tm.ids);
-      dsource = ir.op('ScatterND', [zerosBlock(ir, [v, gh], 'LSTM gradient'), ir.reshape(wrapped, [steps * n, 1]), rows], { reduction: 'add' });
+      dsource = addRowsByIndex(ir, ir.reshape(wrapped, [steps * n]), v, rows);
     }
     if (steps === 1) return [dsource, undefined];
     return [dsource, ir.matmul(ir.transpose(rows, [1, 0]), ir.concat(hPrevByTime, 0))];

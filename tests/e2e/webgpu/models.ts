@@ -7,8 +7,8 @@
  *          power-of-two matrix, Less), the Conv weight gradient as a grouped Conv with one group per sample,
  *          and ReLU moved after MaxPool.
  *   lstm   Embedding(64→32) + LSTM(64) + Linear(4) (bench/models/lstm-classifier.json) on length-32 token
- *          ids whose label is the last id modulo 4, batch 32. Its train step holds the Embedding gradient as
- *          ScatterND with reduction "add" and the recurrent table projection.
+ *          ids whose label is the last id modulo 4, batch 32. Its train step holds the recurrent table
+ *          projection, whose gradient adds the looked-up rows back into the table by a one-hot product.
  *
  * The page (tests/e2e/webgpu/main.ts, `?model=lenet|lstm`) and the test both import this module, so the two
  * sides cannot drift apart.

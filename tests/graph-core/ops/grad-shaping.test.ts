@@ -111,8 +111,9 @@ describe('Gather gradient', () => {
     const out = evaluateIr(ir.build(), { w: randTensor([4, 2], 26), ids: intTensor([3], [2, -1, 2]) }, {});
     expect(values(out['g']!)).toEqual([0, 0, 0, 0, 6, 8, 3, 4]);
     const ops = ir.nodeList.slice(forward).map((n) => n.op);
-    expect(ops).toContain('ScatterND');
-    expect(ops).not.toContain('MatMul');
+    // The one-hot product, not ScatterND-add (whose onnxruntime CPU kernel loses repeated rows on 2–3 threads).
+    expect(ops).toContain('MatMul');
+    expect(ops).not.toContain('ScatterND');
     expect(ops).not.toContain('Gather');
   });
   it('needs concrete shapes (train-step graphs have a fixed batch)', () => {
