@@ -7,13 +7,14 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useUpdateNodeInternals,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
   type OnConnectEnd,
 } from '@xyflow/react';
-import { memo, useCallback, useEffect, useReducer, useRef, type DragEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useCallback, useEffect, useReducer, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { canConnect, freshId, type NodeId, type XY } from '../../graph-core';
 import { GRID } from '../app/actions';
 import { useApp } from '../app/AppContext';
@@ -27,6 +28,7 @@ import { commentIdOf, LAYER_MIME, type FlowEdge, type FlowNode } from './flow-ty
 import { edgeTypes, nodeTypes } from './node-types';
 import { Minimap } from './Minimap';
 import { DetailProvider } from './useDetailed';
+import { createLiteNodes, LiteNodesContext } from './lite-nodes';
 import { useFlowElements, type Measured } from './useFlowElements';
 import { useWheelZoomPreview } from './useWheelZoom';
 
@@ -274,6 +276,10 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
   // While the view moves, the viewport gets its own compositor layer, so a pan or zoom moves pixels
   // instead of repainting every node; afterwards it is dropped again so that text re-rasterises sharply.
   const box = useRef<HTMLDivElement>(null);
+  // Layers that come into view during a wheel gesture mount as light bodies until the wheel rests.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const [lite] = useState(() => createLiteNodes(updateNodeInternals));
+  useEffect(() => () => lite.dispose(), [lite]);
   const onMoveStart = useCallback(() => {
     box.current?.classList.add('is-moving');
     closeMenu();
@@ -281,9 +287,10 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
   const onWheelMoving = useCallback(
     (moving: boolean) => {
       box.current?.classList.toggle('is-moving', moving);
+      lite.setMoving(moving);
       if (moving) closeMenu();
     },
-    [closeMenu],
+    [closeMenu, lite],
   );
   const { wheeling, preview } = useWheelZoomPreview({ box, minZoom: MIN_ZOOM, maxZoom: MAX_ZOOM, onMoving: onWheelMoving });
   // A wheel gesture commits its view to React Flow as it goes; the gesture itself ends the move.
@@ -306,42 +313,44 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
       onDoubleClick={onDoubleClick}
       onPointerDown={onPointerDown}
     >
-      <DetailProvider>
-        <ReactFlow<FlowNode, FlowEdge>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          isValidConnection={isValidConnection}
-          onNodeDragStop={commitDrag}
-          onSelectionDragStop={commitDrag}
-          onNodeContextMenu={onNodeContextMenu}
-          onNodeDoubleClick={onNodeDoubleClick}
-          onEdgeContextMenu={onEdgeContextMenu}
-          onPaneContextMenu={onPaneContextMenu}
-          onSelectionContextMenu={onSelectionContextMenu}
-          onPaneClick={closeMenu}
-          onMoveStart={onMoveStart}
-          onMoveEnd={onMoveEnd}
-          onlyRenderVisibleElements={doc.nodes.length > LARGE_GRAPH}
-          deleteKeyCode={null}
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={['Meta', 'Control']}
-          snapToGrid={prefs.snapToGrid}
-          snapGrid={[GRID, GRID]}
-          zoomOnDoubleClick={false}
-          colorMode={prefs.theme}
-          minZoom={MIN_ZOOM}
-          maxZoom={MAX_ZOOM}
-        >
-          {prefs.showMinimap && <Minimap preview={preview} />}
-          <Controls showInteractive={false} />
-        </ReactFlow>
-      </DetailProvider>
+      <LiteNodesContext.Provider value={lite}>
+        <DetailProvider>
+          <ReactFlow<FlowNode, FlowEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onNodeDragStop={commitDrag}
+            onSelectionDragStop={commitDrag}
+            onNodeContextMenu={onNodeContextMenu}
+            onNodeDoubleClick={onNodeDoubleClick}
+            onEdgeContextMenu={onEdgeContextMenu}
+            onPaneContextMenu={onPaneContextMenu}
+            onSelectionContextMenu={onSelectionContextMenu}
+            onPaneClick={closeMenu}
+            onMoveStart={onMoveStart}
+            onMoveEnd={onMoveEnd}
+            onlyRenderVisibleElements={doc.nodes.length > LARGE_GRAPH}
+            deleteKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={['Meta', 'Control']}
+            snapToGrid={prefs.snapToGrid}
+            snapGrid={[GRID, GRID]}
+            zoomOnDoubleClick={false}
+            colorMode={prefs.theme}
+            minZoom={MIN_ZOOM}
+            maxZoom={MAX_ZOOM}
+          >
+            {prefs.showMinimap && <Minimap preview={preview} />}
+            <Controls showInteractive={false} />
+          </ReactFlow>
+        </DetailProvider>
+      </LiteNodesContext.Provider>
     </div>
   );
 });

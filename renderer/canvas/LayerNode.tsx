@@ -3,7 +3,7 @@
  * shapes, the parameter badge and diagnostics come from the analysis. No layer has UI code of its own.
  */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo, useCallback, type CSSProperties } from 'react';
+import { memo, useCallback, useEffect, useState, type CSSProperties } from 'react';
 import { blockRepeat, getLayer, type AnyLayerDef, type InputPortSpec } from '../../graph-core';
 import { portDefOf } from '../blocks/level';
 import { useApp } from '../app/AppContext';
@@ -12,6 +12,7 @@ import { useAnalysis } from '../app/useAnalysis';
 import type { Analysis, NodeView } from '../store/analysis';
 import type { LayerFlowNode } from './flow-types';
 import { useDetailed } from './useDetailed';
+import { useLiteNodes } from './lite-nodes';
 
 const EMPTY: NodeView = { paramCount: null, inputs: {}, outputs: {}, diagnostics: [], portErrors: {} };
 
@@ -46,7 +47,43 @@ function portsOf(def: AnyLayerDef | undefined): { inputs: Port[]; outputs: Port[
   };
 }
 
-export const LayerNode = memo(function LayerNode({ id, data, selected }: NodeProps<LayerFlowNode>) {
+/**
+ * A layer. Mounted while a wheel gesture moves the view, it first draws a light body (lite-nodes.ts) and
+ * becomes the full layer once the wheel rests.
+ */
+export const LayerNode = memo(function LayerNode(props: NodeProps<LayerFlowNode>) {
+  const lite = useLiteNodes();
+  const [light, setLight] = useState(lite.moving);
+  const { id, height } = props;
+  // A light body mounted before React Flow ever measured the layer (height 0) has no handles on record.
+  const [remeasure] = useState(!height);
+  useEffect(() => (light ? lite.upgrade(id, () => setLight(false), remeasure) : undefined), [light, lite, id, remeasure]);
+  return light ? <LightLayer {...props} /> : <FullLayer {...props} />;
+});
+
+/** A box of the layer's last measured size in its category colour: no handles, text or analysis. */
+function LightLayer({ id, data, selected, height }: NodeProps<LayerFlowNode>) {
+  const { node } = data;
+  const category = node.kind === 'Block' ? null : (getLayer(node.kind)?.category ?? 'unknown');
+  const style: CSSProperties = {
+    height: height || LIGHT_HEIGHT,
+    borderTopColor: category === null ? 'var(--accent)' : `var(--cat-${category}, var(--cat-shaping))`,
+  };
+  return (
+    <div
+      className={`ll-node is-light${selected ? ' is-selected' : ''}`}
+      data-testid={`node-${id}`}
+      data-kind={node.kind}
+      data-category={category ?? 'unknown'}
+      style={style}
+    />
+  );
+}
+
+/** The height of a compact layer, for a light body of a layer never measured. */
+const LIGHT_HEIGHT = 48;
+
+function FullLayer({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const { editor } = useApp();
   const detailed = useDetailed();
   // Zoomed out, a node shows only its name, badge and error state, so it subscribes to just those.
@@ -177,4 +214,4 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
       ))}
     </div>
   );
-});
+}

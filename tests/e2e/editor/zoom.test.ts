@@ -35,16 +35,19 @@ function gridGraph(): object {
 
 interface Check {
   readonly zoom: number;
-  /** Nodes inside the view that are not mounted, or mounted but hidden. */
+  /** Nodes inside the view that are not mounted, mounted but hidden, or drawn elsewhere or smaller than they are. */
   readonly missing: readonly string[];
   readonly mounted: number;
   readonly compact: number;
+  /** Layers drawn as light bodies (mounted during a wheel gesture, full once the wheel rests). */
+  readonly light: number;
   readonly moving: boolean;
 }
 
 /**
  * In the page: the view as the screen shows it (the viewport's transform), and every node whose box lies
- * at least partly inside the pane but is not on screen.
+ * at least partly inside the pane but is not on screen: not mounted, hidden, not drawn where the layer is
+ * or smaller than a layer, or (a light body) not painted.
  */
 const CHECK = `(() => {
   const t = document.querySelector('.react-flow__viewport').style.transform;
@@ -58,13 +61,19 @@ const CHECK = `(() => {
     const inView = sx < pane.width && sx + ${MIN_NODE.width} * k > 0 && sy < pane.height && sy + ${MIN_NODE.height} * k > 0;
     if (!inView) continue;
     const el = document.querySelector('[data-testid="node-n' + i + '"]');
-    if (!el || getComputedStyle(el.closest('.react-flow__node')).visibility === 'hidden') missing.push('n' + i);
+    if (!el || getComputedStyle(el.closest('.react-flow__node')).visibility === 'hidden') { missing.push('n' + i); continue; }
+    const box = el.getBoundingClientRect();
+    const placed = Math.abs(box.left - pane.left - sx) < 1 && Math.abs(box.top - pane.top - sy) < 1
+      && box.width > ${MIN_NODE.width} * k - 1 && box.height > ${MIN_NODE.height} * k - 1;
+    const painted = !el.classList.contains('is-light') || getComputedStyle(el).backgroundColor !== 'rgba(0, 0, 0, 0)';
+    if (!placed || !painted) missing.push('n' + i + (placed ? ' (not painted)' : ' (misplaced)'));
   }
   return {
     zoom: k,
     missing,
     mounted: document.querySelectorAll('.react-flow__node').length,
     compact: document.querySelectorAll('.ll-node.is-compact').length,
+    light: document.querySelectorAll('.ll-node.is-light').length,
     moving: document.querySelector('[data-testid="canvas"]').classList.contains('is-moving'),
   };
 })()`;
@@ -101,6 +110,8 @@ describe('wheel zoom on a 500-node graph in Chromium', () => {
     (await page.evaluate(WHEEL(at.x, at.y, deltaY, steps))) as { checks: Check[]; ended: number };
   const rest = async () => {
     await expect.poll(async () => (await check()).moving, { timeout: 10_000 }).toBe(false);
+    // Light bodies become full layers a batch per frame once the wheel rests.
+    await expect.poll(async () => (await check()).light, { timeout: 10_000 }).toBe(0);
     // React renders the committed view in the task after the commit.
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))');
   };
@@ -175,10 +186,16 @@ describe('wheel zoom on a 500-node graph in Chromium', () => {
     // Zooming out reveals new area, so more nodes were mounted on the way.
     expect(checks.at(-1)!.zoom).toBeLessThan(zoomedIn.zoom / 4);
     expect(checks.at(-1)!.mounted).toBeGreaterThan(zoomedIn.mounted);
+    // The layers that came into view during the gesture are light bodies; those mounted before stay full.
+    expect(Math.max(...checks.map((c) => c.light))).toBeGreaterThan(0);
+    for (const c of checks) expect(c.mounted - c.light).toBeGreaterThanOrEqual(zoomedIn.mounted);
     await rest();
     const after = await check();
     expect(after.missing).toEqual([]);
+    expect(after.light).toBe(0);
     expect(after.compact).toBe(after.mounted);
+    // Full layers again, with their handles, so every edge between two mounted layers is drawn.
+    expect(await page.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(after.mounted - 1);
   });
 
   it('moves the minimap view rectangle with the previewed zoom', { timeout: 30_000 }, async () => {
