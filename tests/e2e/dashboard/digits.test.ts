@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digits } from '../../../runtime/data/builtin/digits';
-import { startSession, watchErrors, type Session } from '../editor/harness';
+import { openProject, startSession, watchErrors, type Session } from '../editor/harness';
 
 const lenet = JSON.parse(readFileSync(new URL('../../../examples/lenet5.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 // One epoch of 8,000 training digits in batches of 256: 31 steps.
@@ -18,18 +18,6 @@ const project = JSON.stringify({ ...lenet, training: { epochs: 1, batch_size: 25
 
 const num = async (page: Page, testId: string, attr: string) => Number(await page.getByTestId(testId).getAttribute(attr));
 const status = (page: Page) => page.getByTestId('training-panel').getAttribute('data-status');
-
-/** Opens a project as a user does by dropping the file on the window. */
-async function openProject(page: Page, name: string, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const data = new DataTransfer();
-    data.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'application/json' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
-  await expect.poll(() => page.getByTestId('file-name').textContent()).toBe(name);
-}
 
 /** The gray levels of the preview's sample tiles, one array of 28×28 per tile. */
 function previewTiles(page: Page): Promise<number[][]> {

@@ -14,20 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main';
 import type { CliIO } from '../../../cli/io';
 import { loadTemplate } from '../../../templates';
-import { startSession, watchErrors, type Session } from '../editor/harness';
+import { openProject, startSession, watchErrors, type Session } from '../editor/harness';
 
 const num = async (page: Page, testId: string, attr: string) => Number(await page.getByTestId(testId).getAttribute(attr));
-
-async function openProject(page: Page, name: string, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const data = new DataTransfer();
-    data.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'application/json' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
-  await expect.poll(() => page.getByTestId('file-name').textContent()).toBe(name);
-}
 
 describe('a template\'s training section in the training panel (Chromium)', () => {
   let session: Session;

@@ -12,25 +12,13 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, CHROMIUM, CHROMIUM_ARGS, serve, watchErrors } from '../editor/harness';
+import { CHROMIUM, CHROMIUM_ARGS, buildWebApp, openProject, serve, watchErrors } from '../editor/harness';
 
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader'];
 const spiral = readFileSync(new URL('../../../examples/spiral-mlp.json', import.meta.url), 'utf8');
 const attention = readFileSync(new URL('./sentiment-attention.json', import.meta.url), 'utf8');
 
 const num = async (page: Page, testId: string, attr: string) => Number(await page.getByTestId(testId).getAttribute(attr));
-
-/** Opens a project as a user does by dropping the file on the window. */
-async function openProject(page: Page, name: string, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const data = new DataTransfer();
-    data.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'application/json' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
-  await expect.poll(() => page.getByTestId('file-name').textContent()).toBe(name);
-}
 
 async function choose(page: Page, testId: string, value: string): Promise<void> {
   await page.getByTestId(testId).selectOption(value);

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectNode, setParam, startSession, watchErrors, type Session } from './harness';
+import { dropFile, selectNode, setParam, startSession, watchErrors, type Session } from './harness';
 
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
 
@@ -26,16 +26,6 @@ const GRAPH = {
     { id: 'e3', from: { node: 'act1' }, to: { node: 'head' } },
   ],
 };
-
-async function dropFile(page: Page, name: string, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const data = new DataTransfer();
-    data.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'application/json' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
-}
 
 const total = async (page: Page) => ((await page.getByTestId('summary-total-params').textContent()) ?? '').replace(/[^\d]/g, '');
 

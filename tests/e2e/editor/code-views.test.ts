@@ -10,22 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePytorch } from '../../../exporters/pytorch/generate';
 import { inferShapes } from '../../../graph-core';
 import { parseProject, serializeProject } from '../../../renderer/store/project-file';
-import { setParam, startSession, watchErrors, type Session } from './harness';
+import { dropFile, setParam, startSession, watchErrors, type Session } from './harness';
 
 const spiralText = readFileSync(new URL('../../../examples/spiral-mlp.json', import.meta.url), 'utf8');
 
 let session: Session;
-
-/** Dispatches a file drop on the window, as the browser does for a file dragged in from the desktop. */
-async function dropFile(page: Page, name: string, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const data = new DataTransfer();
-    data.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'application/json' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
-}
 
 /** The text of the Monaco editor in a code view (the diff view gives its modified side). */
 const editorText = (page: Page, view: string) =>

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, relative, sep } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -202,4 +203,28 @@ export async function setParam(page: Page, name: string, value: string): Promise
 /** Clicks a node's title to select it. */
 export async function selectNode(page: Page, id: string): Promise<void> {
   await page.getByTestId(`node-${id}`).locator('.ll-node__kind').click();
+}
+
+/**
+ * Dispatches a file drop on the window, as the browser does for a file dragged in from the desktop: text as a
+ * JSON file (a project), bytes as a binary one (an ONNX model).
+ */
+export async function dropFile(page: Page, name: string, contents: string | Uint8Array): Promise<void> {
+  const file =
+    typeof contents === 'string'
+      ? `new File([${JSON.stringify(contents)}], ${JSON.stringify(name)}, { type: 'application/json' })`
+      : `new File([Uint8Array.from(atob(${JSON.stringify(Buffer.from(contents).toString('base64'))}), (c) => c.charCodeAt(0))], ${JSON.stringify(name)}, { type: 'application/octet-stream' })`;
+  await page.evaluate(`(() => {
+    const data = new DataTransfer();
+    data.items.add(${file});
+    const app = document.querySelector('[data-testid="app"]');
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  })()`);
+}
+
+/** Opens a project as a user does by dropping its file on the window, and waits until it is the open one. */
+export async function openProject(page: Page, name: string, text: string): Promise<void> {
+  await dropFile(page, name, text);
+  await expect.poll(() => page.getByTestId('file-name').textContent()).toBe(name);
 }

@@ -9,22 +9,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PYTHON } from '../../helpers/onnx-checker';
-import { startSession, watchErrors, type Session } from './harness';
+import { dropFile, startSession, watchErrors, type Session } from './harness';
 
 let session: Session;
 let models = '';
-
-/** Dispatches a drop of a binary file on the window, as the browser does for a file dragged in from the desktop. */
-async function dropBytes(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  await page.evaluate(`(() => {
-    const bytes = Uint8Array.from(atob(${JSON.stringify(Buffer.from(bytes).toString('base64'))}), (c) => c.charCodeAt(0));
-    const data = new DataTransfer();
-    data.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'application/octet-stream' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
-}
 
 const nodeIds = (page: Page) => page.locator('.react-flow__node').evaluateAll((ns) => ns.map((n) => (n as unknown as { dataset: { id?: string } }).dataset.id));
 
@@ -47,7 +35,7 @@ describe('dropping an ONNX model on the editor', () => {
     await page.goto(session.url);
     await page.getByTestId('canvas').waitFor();
 
-    await dropBytes(page, 'lstm_op17.onnx', readFileSync(join(models, 'lstm_op17.onnx')));
+    await dropFile(page, 'lstm_op17.onnx', readFileSync(join(models, 'lstm_op17.onnx')));
     await expect.poll(() => nodeIds(page)).toEqual(['x', 'emb', 'lstm', 'selectindex', 'head']);
     expect(await page.getByTestId('node-lstm').locator('.ll-node__kind').textContent()).toBe('LSTM');
     expect(await page.getByTestId('node-emb').locator('.ll-node__kind').textContent()).toBe('Embedding');
@@ -61,7 +49,7 @@ describe('dropping an ONNX model on the editor', () => {
     for (let k = 1; k < ys.length; k++) expect(ys[k]!).toBeGreaterThan(ys[k - 1]!);
 
     const truncated = readFileSync(join(models, 'cnn_op17.onnx')).subarray(0, 4000);
-    await dropBytes(page, 'cnn.onnx', truncated);
+    await dropFile(page, 'cnn.onnx', truncated);
     const dialog = page.getByTestId('open-error');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('cnn.onnx could not be opened');

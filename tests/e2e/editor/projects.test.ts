@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, dropLayer, setParam, startSession, watchErrors, type Session } from './harness';
+import { connect, dropFile, dropLayer, setParam, startSession, watchErrors, type Session } from './harness';
 
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
 const lenetText = readFileSync(new URL('../../../examples/lenet5.json', import.meta.url), 'utf8');
@@ -43,17 +43,6 @@ async function buildSmallModel(page: Page): Promise<void> {
   await setParam(page, 'out_features', '3');
   await connect(page, 'input', 'linear');
   await expect.poll(() => page.getByTestId('summary-total-params').textContent()).toBe('15');
-}
-
-/** Dispatches a file drop on the window, as the browser does when a file is dragged in from the desktop. */
-async function dropFile(page: Page, name: string, text: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const data = new DataTransfer();
-    data.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}, { type: 'application/json' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
 }
 
 const nodeCount = (page: Page) => page.locator('.react-flow__node-layer').count();

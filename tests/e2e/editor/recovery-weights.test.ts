@@ -9,52 +9,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import type { Download, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../../exporters/safetensors';
 import { SYSTEM_PYTHON } from '../../helpers/onnx-checker';
-import { centerOf, mouseDrag, startSession, watchErrors, type Session } from './harness';
+import { exportFiles, run } from './imported-model';
+import { centerOf, dropFile, mouseDrag, startSession, watchErrors, type Session } from './harness';
 
 let session: Session;
 let model: Buffer;
 let state: Record<string, { shape: number[]; values: number[] }>;
-
-/** Dispatches a drop of a binary file on the window, as the browser does for a file dragged in from the desktop. */
-async function dropBytes(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  await page.evaluate(`(() => {
-    const bytes = Uint8Array.from(atob(${JSON.stringify(Buffer.from(bytes).toString('base64'))}), (c) => c.charCodeAt(0));
-    const data = new DataTransfer();
-    data.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'application/octet-stream' }));
-    const app = document.querySelector('[data-testid="app"]');
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      app.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
-  })()`);
-}
-
-/** Clicks Export in the training panel and reads the two files it downloads, by name. */
-async function exportFiles(page: Page): Promise<Map<string, Buffer>> {
-  const downloads: Download[] = [];
-  const onDownload = (d: Download) => void downloads.push(d);
-  page.on('download', onDownload);
-  await page.getByTestId('train-export').click();
-  await expect.poll(() => downloads.length).toBe(2);
-  page.off('download', onDownload);
-  const files = new Map<string, Buffer>();
-  for (const d of downloads) files.set(d.suggestedFilename(), readFileSync((await d.path())!));
-  return files;
-}
-
-/** A model's outputs for `x` ([n, 2]) in onnxruntime-node. */
-async function run(bytes: Uint8Array, x: Float32Array): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(bytes);
-  try {
-    const out = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', x, [x.length / 2, 2]) });
-    return Float32Array.from((await out[s.outputNames[0]!]!.getData()) as Float32Array);
-  } finally {
-    await s.release();
-  }
-}
 
 /** The size of an entry of the browser host's IndexedDB store (`layerloom` / `kv`), or -1 when there is none. */
 const idbEntrySize = (page: Page, key: string) =>
@@ -111,7 +75,7 @@ describe('crash recovery of kept weights', () => {
     await page.goto(session.url);
     await page.getByTestId('canvas').waitFor();
 
-    await dropBytes(page, 'spiral_mlp.onnx', model);
+    await dropFile(page, 'spiral_mlp.onnx', model);
     await expect.poll(() => weightsStatus(page)).toBe('Imported weights kept (6 tensors from spiral_mlp.onnx, not saved yet)');
     // An edit that leaves the weights fitting: a layer moved on the canvas.
     const fc1 = await centerOf(page.getByTestId('node-fc1'));
