@@ -9,13 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sessionHarness } from '../helpers/training-session';
 import { parseDocument } from '../../graph-core';
 import { gatherBatch } from '../../runtime/data/batches';
 import { getBuiltin } from '../../runtime/data/registry';
 import { splitIndices } from '../../runtime/data/split';
-import { nodeBackend } from '../../runtime/train/backend-node';
-import type { FromWorker, GradHistogramsResult, ViewRequest, ViewResult } from '../../renderer/train/protocol';
-import { TrainingSession } from '../../renderer/train/session';
+import type { FromWorker, GradHistogramsResult } from '../../renderer/train/protocol';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../renderer/train/settings';
 import { SYSTEM_PYTHON } from '../helpers/onnx-checker';
 
@@ -26,39 +25,13 @@ const settings: TrainSettings = { ...DEFAULT_SETTINGS, dataset: 'spirals', epoch
 const BINS = 16;
 
 function harness() {
-  const messages: FromWorker[] = [];
-  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const session = new TrainingSession({
-    backend: () => nodeBackend('native'),
-    probeBackend: () => nodeBackend('native'),
-    post: (m) => {
-      messages.push(m);
-      for (const w of [...waiters])
-        if (w.test(m)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(m);
-        }
-    },
-  });
-  const until = <T extends FromWorker>(test: (m: FromWorker) => boolean) =>
-    new Promise<T>((resolve) => {
-      const seen = messages.find(test);
-      if (seen) resolve(seen as T);
-      else waiters.push({ test, resolve: resolve as (m: FromWorker) => void });
-    });
-  let nextId = 1;
-  const view = async (request: ViewRequest): Promise<ViewResult | { kind: 'error'; message: string }> => {
-    const id = nextId++;
-    const answer = until<Extract<FromWorker, { type: 'view' }>>((m) => m.type === 'view' && m.id === id);
-    void session.handle({ type: 'view', id, request });
-    return (await answer).result;
-  };
+  const h = sessionHarness();
   const grads = async (): Promise<GradHistogramsResult> => {
-    const r = await view({ kind: 'gradHistograms', bins: BINS });
+    const r = await h.view({ kind: 'gradHistograms', bins: BINS });
     if (r.kind !== 'gradHistograms') throw new Error(JSON.stringify(r));
     return r;
   };
-  return { session, messages, until, view, grads };
+  return { ...h, grads };
 }
 
 /** Every gradient value is in a bin (or counted as not finite), the edges span [min, max], the layer norm is the tensors'. */

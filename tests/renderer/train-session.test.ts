@@ -6,44 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sessionHarness } from '../helpers/training-session';
 import { parseDocument, type GraphDoc } from '../../graph-core';
-import { nodeBackend } from '../../runtime/train/backend-node';
-import type { FromWorker, ViewRequest, ViewResult } from '../../renderer/train/protocol';
-import { TrainingSession } from '../../renderer/train/session';
+import type { FromWorker } from '../../renderer/train/protocol';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../renderer/train/settings';
 
 const spiral = parseDocument(readFileSync(new URL('../../examples/spiral-mlp.json', import.meta.url), 'utf8')).doc!;
 const settings: TrainSettings = { ...DEFAULT_SETTINGS, dataset: 'spirals', epochs: 2, batchSize: 64, lr: 0.01, seed: 1, valSplit: 0.2 };
 
-function harness() {
-  const messages: FromWorker[] = [];
-  const waiters: { test: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void }[] = [];
-  const session = new TrainingSession({
-    backend: () => nodeBackend('native'),
-    probeBackend: () => nodeBackend('native'),
-    post: (m) => {
-      messages.push(m);
-      for (const w of [...waiters]) if (w.test(m)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    },
-  });
-  const until = <T extends FromWorker>(test: (m: FromWorker) => boolean) =>
-    new Promise<T>((resolve) => {
-      const seen = messages.find(test);
-      if (seen) resolve(seen as T);
-      else waiters.push({ test, resolve: resolve as (m: FromWorker) => void });
-    });
-  let nextId = 1;
-  const view = async (request: ViewRequest): Promise<ViewResult | { kind: 'error'; message: string }> => {
-    const id = nextId++;
-    const answer = until<Extract<FromWorker, { type: 'view' }>>((m) => m.type === 'view' && m.id === id);
-    void session.handle({ type: 'view', id, request });
-    return (await answer).result;
-  };
-  return { session, messages, until, view };
-}
+const harness = sessionHarness;
 
 describe('TrainingSession', () => {
   it('holds a GAN run while paused, taking no step, and resumes it to the end', async () => {
