@@ -18,21 +18,50 @@ export interface UpdateItem {
   readonly state: Readonly<Record<string, V>>;
 }
 
-const numel = (v: V): number => v.type.shape.reduce<number>((n, d) => n * (d as number), 1);
+export const numel = (v: V): number => v.type.shape.reduce<number>((n, d) => n * (d as number), 1);
 
 /** The updated weight and state of every item, in order; fused into one update when there are several. */
 export function updateAll(ir: IrBuilder, opt: AnyOptimizerDef, q: never, items: readonly UpdateItem[], lr: V, t: V): OptimizerStepOutput[] {
   const slots = opt.state(q);
   if (items.length < 2) return items.map((it) => ir.scoped(`update/${it.name}`, () => opt.step(ir, { w: it.w, g: it.g, state: it.state, lr, t }, q)));
   return ir.scoped('update', () => {
-    const sizes = items.map((it) => numel(it.w));
-    const flat = (v: V) => (v.type.shape.length === 1 ? v : ir.reshape(v, [numel(v)]));
-    const joined = (pick: (it: UpdateItem) => V) => ir.concat(items.map((it) => flat(pick(it))), 0);
-    const state = Object.fromEntries(slots.map((s) => [s, joined((it) => it.state[s]!)]));
-    const r = opt.step(ir, { w: joined((it) => it.w), g: joined((it) => it.g), state, lr, t }, q);
-    const parts = (v: V) => ir.split(v, 0, sizes).map((part, k) => (items[k]!.w.type.shape.length === 1 ? part : ir.reshape(part, items[k]!.w.type.shape)));
-    const ws = parts(r.w);
-    const st = Object.fromEntries(slots.map((s) => [s, parts(r.state[s]!)]));
+    const state = Object.fromEntries(slots.map((s) => [s, joined(ir, items, (it) => it.state[s]!)]));
+    const r = opt.step(ir, { w: joined(ir, items, (it) => it.w), g: joined(ir, items, (it) => it.g), state, lr, t }, q);
+    const ws = parts(ir, items, r.w);
+    const st = Object.fromEntries(slots.map((s) => [s, parts(ir, items, r.state[s]!)]));
     return items.map((_, k) => ({ w: ws[k]!, state: Object.fromEntries(slots.map((s) => [s, st[s]![k]!])) }));
   });
+}
+
+/**
+ * The fused update with the optimizer state already packed: one flat vector per slot holding the items' state
+ * in item order (what {@link updateAll} concatenates), so that a train step takes and returns one state
+ * tensor per slot instead of one per weight and slot. Returns each item's updated weight and the packed new state.
+ */
+export function updatePacked(
+  ir: IrBuilder,
+  opt: AnyOptimizerDef,
+  q: never,
+  items: readonly Omit<UpdateItem, 'state'>[],
+  state: Readonly<Record<string, V>>,
+  lr: V,
+  t: V,
+): { readonly weights: V[]; readonly state: Readonly<Record<string, V>> } {
+  return ir.scoped('update', () => {
+    const r = opt.step(ir, { w: joined(ir, items, (it) => it.w), g: joined(ir, items, (it) => it.g), state, lr, t }, q);
+    return { weights: parts(ir, items, r.w), state: r.state };
+  });
+}
+
+/** The items' tensors picked by `pick`, flattened and concatenated in item order (the tensor itself for one item). */
+function joined<T extends { readonly w: V }>(ir: IrBuilder, items: readonly T[], pick: (it: T) => V): V {
+  const flat = (v: V) => (v.type.shape.length === 1 ? v : ir.reshape(v, [numel(v)]));
+  return items.length === 1 ? flat(pick(items[0]!)) : ir.concat(items.map((it) => flat(pick(it))), 0);
+}
+
+/** A flat vector cut back into the items' weight shapes. */
+function parts(ir: IrBuilder, items: readonly { readonly w: V }[], v: V): V[] {
+  const shaped = (part: V, w: V) => (w.type.shape.length === 1 ? part : ir.reshape(part, w.type.shape));
+  if (items.length === 1) return [shaped(v, items[0]!.w)];
+  return ir.split(v, 0, items.map((it) => numel(it.w))).map((part, k) => shaped(part, items[k]!.w));
 }

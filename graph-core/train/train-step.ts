@@ -17,7 +17,7 @@ import type { IrGraph } from '../ir/types';
 import { findOptimizer } from '../optimizers';
 import { clipByGlobalNorm } from '../optimizers/clip';
 import { resolveOptimizerParams, type AnyOptimizerDef } from '../optimizers/define-optimizer';
-import { updateAll, type UpdateItem } from '../optimizers/fused-step';
+import { numel, updateAll, updatePacked, type UpdateItem } from '../optimizers/fused-step';
 import { autodiff } from '../passes/autodiff';
 import { commuteReluMaxPool } from '../passes/commute-relu-pool';
 import { lowerLayers } from '../passes/lower';
@@ -44,6 +44,12 @@ export interface TrainStepConfig {
   readonly gradNorms?: boolean;
   /** Apply the exact rewrites (ReLU moved after MaxPool, see commuteReluMaxPool); default true, false keeps the graph as lowered. */
   readonly rewrite?: boolean;
+  /**
+   * Take and return the optimizer state as one flat tensor per slot (`state:*:<slot>`, see
+   * {@link TrainProgram.stateInputs}) instead of one per weight and slot: the same values, far fewer tensors
+   * through onnxruntime's session boundary each step (each costs a few microseconds). Default false.
+   */
+  readonly packState?: boolean;
 }
 
 export interface TrainProgram {
@@ -54,13 +60,58 @@ export interface TrainProgram {
   readonly feeds: readonly { readonly name: string; readonly type: TensorType; readonly spec: FeedSpec }[];
   /** Every weight (parameter or buffer) the step takes, in graph-input order. */
   readonly weights: readonly { readonly name: string; readonly type: TensorType }[];
-  /** Optimizer state inputs and the weight each belongs to. */
+  /**
+   * The optimizer state, per weight and slot (`state:<weight>:<slot>`, as checkpoints hold it). These are the
+   * graph's state inputs unless the state is packed: see {@link stateInputs}.
+   */
   readonly state: readonly { readonly name: string; readonly weight: string; readonly slot: string; readonly type: TensorType }[];
+  /**
+   * The graph inputs that hold the optimizer state, each with the `state` entries it holds at their offsets:
+   * the `state` entries themselves (one part each), or with `packState` one flat input per slot.
+   */
+  readonly stateInputs: readonly StateInput[];
   /** Updated values: output name → the weight/state/buffer input it replaces. */
   readonly updates: ReadonlyMap<string, string>;
   readonly metrics: readonly string[];
   /** The `gradnorm:<node id>` outputs and their nodes, in graph order (empty unless asked for). */
   readonly gradNorms: readonly { readonly name: string; readonly node: string }[];
+}
+
+/** A graph input holding optimizer state: the `state` entries (by name) it holds, flattened, at their offsets. */
+export interface StateInput {
+  readonly name: string;
+  readonly type: TensorType;
+  readonly parts: readonly { readonly name: string; readonly offset: number; readonly size: number }[];
+}
+
+/** The packed state input of one optimizer slot. */
+export const packedStateName = (slot: string) => `state:*:${slot}`;
+
+/**
+ * The first value of every state input: each part from `saved` (a checkpoint's state, by `state` name) or zeros.
+ * Throws when a saved part does not have its weight's size.
+ */
+export function initialStateInputs(p: Pick<TrainProgram, 'stateInputs'>, saved: (name: string) => Float32Array | undefined): { readonly input: StateInput; readonly data: Float32Array }[] {
+  return p.stateInputs.map((input) => {
+    const data = new Float32Array(input.type.shape.reduce<number>((a, d) => a * (d as number), 1));
+    for (const part of input.parts) {
+      const v = saved(part.name);
+      if (!v) continue;
+      if (v.length !== part.size) throw new TrainConfigError(`the saved optimizer state ${part.name} has ${v.length} values; this graph's has ${part.size}`);
+      data.set(v, part.offset);
+    }
+    return { input, data };
+  });
+}
+
+/** The optimizer state by `state` name, cut from the state inputs' current values. */
+export function splitStateInputs(p: Pick<TrainProgram, 'stateInputs'>, values: (inputName: string) => Float32Array): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const input of p.stateInputs) {
+    const v = values(input.name);
+    for (const part of input.parts) out.set(part.name, v.slice(part.offset, part.offset + part.size));
+  }
+  return out;
 }
 
 /** A training setting that cannot work (an unknown optimizer, a hyperparameter out of range): a user mistake. */
@@ -134,6 +185,7 @@ export function buildTrainStep(shaped: ShapedGraph, cfg: TrainStepConfig): Train
       ...(cfg.clipNorm !== undefined ? { clipNorm: cfg.clipNorm } : {}),
       ...(cfg.trains ? { trains: cfg.trains } : {}),
       ...(cfg.gradNorms ? { gradNormNodes: weightNodes(shaped) } : {}),
+      ...(cfg.packState ? { packState: true } : {}),
     },
   );
 }
@@ -162,6 +214,8 @@ export function completeTrainStep(
     readonly gradNormNodes?: ReadonlyMap<string, string>;
     /** Clamp every updated weight to [−c, c] after the optimizer step (WGAN's weight clipping). */
     readonly clipWeights?: number;
+    /** One flat state input per slot, as {@link TrainStepConfig.packState}. */
+    readonly packState?: boolean;
   },
 ): TrainProgram {
   const opt = cfg.optimizer.def;
@@ -206,27 +260,53 @@ export function completeTrainStep(
   for (const [key, v] of objective.metrics) ir.output(metricName(key), v);
 
   const slots = opt.state(q);
-  const items: UpdateItem[] = [];
+  const items: Omit<UpdateItem, 'state'>[] = [];
   trainable.forEach((p, i) => {
     const g = gradList[i];
-    const w = values[i]!;
-    if (!g) return; // this weight does not reach the loss: nothing to update
-    const st: Record<string, V> = {};
-    for (const slot of slots) {
-      const name = stateName(p.name, slot);
-      st[slot] = ir.input(name, w.type);
-      state.push({ name, weight: p.name, slot, type: w.type });
-    }
-    items.push({ name: p.name, w, g, state: st });
+    if (g) items.push({ name: p.name, w: values[i]!, g }); // a weight that does not reach the loss is not updated
   });
-  updateAll(ir, opt, q, items, lr, t).forEach((r, k) => {
+  for (const it of items) for (const slot of slots) state.push({ name: stateName(it.name, slot), weight: it.name, slot, type: it.w.type });
+  const stateInputs: StateInput[] = [];
+  let results: { w: V; state?: Readonly<Record<string, V>> }[];
+  if (cfg.packState && items.length > 0 && slots.length > 0) {
+    let offset = 0;
+    const parts = items.map((it) => {
+      const size = numel(it.w);
+      offset += size;
+      return { weight: it.name, offset: offset - size, size };
+    });
+    const packed: Record<string, V> = {};
+    for (const slot of slots) {
+      const input: StateInput = { name: packedStateName(slot), type: { shape: [offset], dtype: 'float32' }, parts: parts.map((x) => ({ name: stateName(x.weight, slot), offset: x.offset, size: x.size })) };
+      packed[slot] = ir.input(input.name, input.type);
+      stateInputs.push(input);
+    }
+    const r = updatePacked(ir, opt, q, items, packed, lr, t);
+    for (const slot of slots) {
+      ir.output(newName(packedStateName(slot)), r.state[slot]!);
+      updates.set(newName(packedStateName(slot)), packedStateName(slot));
+    }
+    results = r.weights.map((w) => ({ w }));
+  } else {
+    const withState = items.map((it) => {
+      const st: Record<string, V> = {};
+      for (const slot of slots) {
+        const input: StateInput = { name: stateName(it.name, slot), type: it.w.type, parts: [{ name: stateName(it.name, slot), offset: 0, size: numel(it.w) }] };
+        st[slot] = ir.input(input.name, input.type);
+        stateInputs.push(input);
+      }
+      return { ...it, state: st };
+    });
+    results = updateAll(ir, opt, q, withState, lr, t);
+  }
+  results.forEach((r, k) => {
     const name = items[k]!.name;
     const c = cfg.clipWeights;
     // torch: for p in params: p.data.clamp_(-c, c), after optimizer.step()
     ir.output(newName(name), c === undefined ? r.w : ir.min(ir.max(r.w, ir.scalar(-c)), ir.scalar(c)));
     updates.set(newName(name), name);
-    for (const slot of slots) {
-      ir.output(newName(stateName(name, slot)), r.state[slot]!);
+    for (const slot of r.state ? slots : []) {
+      ir.output(newName(stateName(name, slot)), r.state![slot]!);
       updates.set(newName(stateName(name, slot)), stateName(name, slot));
     }
   });
@@ -241,6 +321,7 @@ export function completeTrainStep(
     ...describeInputs(graph, objective),
     weights: graph.params.map((p) => ({ name: p.name, type: graph.values[p.value]!.type })),
     state,
+    stateInputs,
     updates,
     metrics: [...objective.metrics.keys()].map(metricName),
     gradNorms,

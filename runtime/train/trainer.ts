@@ -8,10 +8,12 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import {
   buildEvalStep,
   buildTrainStep,
+  initialStateInputs,
   initWeights,
   LOSS_OUTPUT,
   LR_INPUT,
   Rng,
+  splitStateInputs,
   STEP_INPUT,
   TrainConfigError,
   type EvalProgram,
@@ -132,6 +134,7 @@ export class Trainer extends RunControl {
     this.program = buildTrainStep(shaped, {
       batch,
       optimizer: config.optimizer,
+      packState: true,
       ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}),
       ...(config.gradNorms ? { gradNorms: true } : {}),
     });
@@ -247,10 +250,7 @@ export class Trainer extends RunControl {
     // The live state: every weight, optimizer slot and buffer as an onnxruntime tensor.
     const live = new Map<string, Tensor>();
     for (const w of p.weights) live.set(w.name, this.float(w.type, Float32Array.from(init.get(w.name)!)));
-    for (const s of p.state) {
-      const saved = this.resumeFrom?.state?.get(s.name);
-      live.set(s.name, this.float(s.type, saved ? Float32Array.from(saved) : new Float32Array(s.type.shape.reduce<number>((a, d) => a * (d as number), 1))));
-    }
+    for (const { input, data } of initialStateInputs(p, (name) => this.resumeFrom?.state?.get(name))) live.set(input.name, this.float(input.type, data));
 
     this.live = live;
     const startStep = this.resumeFrom?.step ?? 0;
@@ -351,8 +351,9 @@ export class Trainer extends RunControl {
     const onDevice = [...live.values()].filter(isOnDevice);
     const weights = new Map<string, Float32Array>();
     for (const w of p.weights) weights.set(w.name, Float32Array.from((await live.get(w.name)!.getData()) as Float32Array));
-    const state = new Map<string, Float32Array>();
-    for (const s of p.state) state.set(s.name, Float32Array.from((await live.get(s.name)!.getData()) as Float32Array));
+    const stateData = new Map<string, Float32Array>();
+    for (const s of p.stateInputs) stateData.set(s.name, (await live.get(s.name)!.getData()) as Float32Array);
+    const state = splitStateInputs(p, (name) => stateData.get(name)!);
     for (const t of onDevice) t.dispose();
     return { status, ...(message ? { message } : {}), steps: status === 'diverged' ? step - 1 : step, epochs: history.length, weights, state, history };
   }
