@@ -40,6 +40,19 @@ describe('batches', () => {
     expect(Array.from(bs[2]!.indices)).toEqual([2]);
   });
 
+  it('widens negative and large int64 values exactly (ignore_index −100, −1, ±2³¹ − 1)', () => {
+    const values = [-100, -1, 0, 2147483647, -2147483648, 7];
+    const ds: Dataset = {
+      info: { name: 'ids', title: 'Ids', description: 'test', origin: 'test', task: 'classification', defaultSplit: { val: 0, test: 0 } },
+      size: 3,
+      inputs: { t: { shape: [2], dtype: 'int64' } },
+      targets: {},
+      arrays: { t: Int32Array.from(values) },
+    };
+    const b = gatherBatch(ds, Int32Array.from([2, 0, 1, 0]));
+    expect(Array.from(b.arrays.t as BigInt64Array)).toEqual([-2147483648n, 7n, -100n, -1n, 0n, 2147483647n, -100n, -1n]);
+  });
+
   it('dropLast leaves out the short last batch', () => {
     const bs = [...batches(tiny(), order, 2, { dropLast: true })];
     expect(bs.map((b) => Array.from(b.indices))).toEqual([[4, 0], [3, 1]]);
