@@ -44,8 +44,6 @@ export function batchCount(count: number, batchSize: number, opts: Pick<BatchOpt
   return opts.dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
 }
 
-const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
 /** Gathers the samples at `indices` (every one a valid sample index) into one batch. */
 export function gatherBatch(ds: Dataset, indices: Int32Array, names?: readonly string[], real = indices.length): Batch {
   const arrays: Record<string, BatchData> = {};
@@ -58,16 +56,9 @@ export function gatherBatch(ds: Dataset, indices: Int32Array, names?: readonly s
     shapes[name] = [n, ...spec.shape];
     if (spec.dtype === 'int64') {
       const out = new BigInt64Array(n * k);
-      const halves = new Int32Array(out.buffer);
-      if (!littleEndian) for (let i = 0; i < n * k; i++) out[i] = BigInt(src[indices[Math.floor(i / k)]! * k + (i % k)]!);
-      // Written as 32-bit halves (value, sign) on little-endian platforms: no BigInt made per value.
-      else for (let b = 0; b < n; b++) {
+      for (let b = 0; b < n; b++) {
         const from = indices[b]! * k;
-        for (let j = 0; j < k; j++) {
-          const v = src[from + j]!;
-          halves[2 * (b * k + j)] = v;
-          halves[2 * (b * k + j) + 1] = v < 0 ? -1 : 0;
-        }
+        for (let j = 0; j < k; j++) out[b * k + j] = BigInt(src[from + j]!);
       }
       arrays[name] = out;
     } else {

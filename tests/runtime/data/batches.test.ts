@@ -40,7 +40,7 @@ describe('batches', () => {
     expect(Array.from(bs[2]!.indices)).toEqual([2]);
   });
 
-  it('widens negative and large int64 values exactly (ignore_index −100, −1, ±2³¹ − 1)', () => {
+  it('widens negative and large int64 values exactly (ignore_index −100, −1, −2³¹, 2³¹ − 1)', () => {
     const values = [-100, -1, 0, 2147483647, -2147483648, 7];
     const ds: Dataset = {
       info: { name: 'ids', title: 'Ids', description: 'test', origin: 'test', task: 'classification', defaultSplit: { val: 0, test: 0 } },
