@@ -361,9 +361,8 @@ function runLstmDirection(ir: IrBuilder, seq: V, wt: DirectionWeights, hidden: n
  *   d(pre_t) = (dc_t, dc_t, dh_t, dc_t) ⊙ (g_t, c_{t−1}, tanh(c_t), i_t) ⊙ A'_t,      dh_{t−1} += d(pre_t)·W_hh
  *
  * The factors after the first ⊙ depend only on the forward pass, so they are computed for all steps at once
- * (A' = A ⊙ (γ − A) + α with γ = 1, α = 0 on the sigmoid gates and γ = 0, α = 1 on g: the same float32 values
- * as y(1 − y) and 1 − y²), which leaves six small ops per step; d(W_hh) is one product over all steps,
- * Σ_t d(pre_t)ᵀ·h_{t−1}.
+ * (σ' of i, f, o together as y(1 − y), tanh' of g as 1 − y², then joined), which leaves six small ops per step;
+ * d(W_hh) is one product over all steps, Σ_t d(pre_t)ᵀ·h_{t−1}.
  */
 function lstmBackward(
   ir: IrBuilder,
@@ -383,15 +382,15 @@ function lstmBackward(
   // than cutting columns (measured: all steps at once and 8 or 16 at a time cost the same).
   const rows = (xs: readonly V[]) => (xs.length === 1 ? xs[0]! : ir.concat(xs, 0));
   const perStep = (x: V) => (steps === 1 ? [x] : ir.split(x, 0, new Array<number>(steps).fill(n)));
-  const perGate = (gate: readonly number[]) => ir.tensor([gh], Array.from({ length: gh }, (_, j) => gate[Math.floor(j / hidden)]!));
+  const one = ir.scalar(1);
   const ifo = rows(rec.map((r) => r.ifo));
   const g = rows(rec.map((r) => r.g));
   const tc = rows(rec.map((r) => r.tc));
-  const a = ir.concat([ifo, g], 1);
-  const da = ir.add(ir.mul(a, ir.sub(perGate([1, 1, 1, 0]), a)), perGate([0, 0, 0, 1]));
-  const [i, , o] = ir.split(ifo, 1, [hidden, hidden, hidden]) as [V, V, V];
-  const qs = perStep(ir.mul(ir.concat([g, rows(rec.map((r) => r.cPrev ?? zerosH)), tc, i], 1), da));
-  const rs = perStep(ir.mul(o, ir.sub(ir.scalar(1), ir.mul(tc, tc))));
+  // (g, c_{t−1}, tanh c_t, i) ⊙ (σ'(i, f, o), tanh'(g))
+  const sigmoidPart = ir.mul(ir.concat([g, rows(rec.map((r) => r.cPrev ?? zerosH)), tc], 1), ir.mul(ifo, ir.sub(one, ifo)));
+  const tanhPart = ir.mul(ir.slice(ifo, 1, 0, hidden), ir.sub(one, ir.mul(g, g)));
+  const qs = perStep(ir.concat([sigmoidPart, tanhPart], 1));
+  const rs = perStep(ir.mul(ir.slice(ifo, 1, 2 * hidden, 3 * hidden), ir.sub(one, ir.mul(tc, tc))));
 
   const dpre = new Array<V | undefined>(steps);
   let dhCarry: V | undefined;
