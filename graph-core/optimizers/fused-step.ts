@@ -27,8 +27,8 @@ export function updateAll(ir: IrBuilder, opt: AnyOptimizerDef, q: never, items: 
   return ir.scoped('update', () => {
     const state = Object.fromEntries(slots.map((s) => [s, joined(ir, items, (it) => it.state[s]!)]));
     const r = opt.step(ir, { w: joined(ir, items, (it) => it.w), g: joined(ir, items, (it) => it.g), state, lr, t }, q);
-    const ws = parts(ir, items, r.w);
-    const st = Object.fromEntries(slots.map((s) => [s, parts(ir, items, r.state[s]!)]));
+    const ws = unpackRows(ir, items, r.w);
+    const st = Object.fromEntries(slots.map((s) => [s, unpackRows(ir, items, r.state[s]!)]));
     return items.map((_, k) => ({ w: ws[k]!, state: Object.fromEntries(slots.map((s) => [s, st[s]![k]!])) }));
   });
 }
@@ -36,7 +36,8 @@ export function updateAll(ir: IrBuilder, opt: AnyOptimizerDef, q: never, items: 
 /**
  * The fused update with the optimizer state already packed: one flat vector per slot holding the items' state
  * in item order (what {@link updateAll} concatenates), so that a train step takes and returns one state
- * tensor per slot instead of one per weight and slot. Returns each item's updated weight and the packed new state.
+ * tensor per slot instead of one per weight and slot. The weights come packed the same way in `weights`, or are
+ * concatenated from the items. Returns the packed new weights (see {@link unpackRows}) and the packed new state.
  */
 export function updatePacked(
   ir: IrBuilder,
@@ -46,11 +47,9 @@ export function updatePacked(
   state: Readonly<Record<string, V>>,
   lr: V,
   t: V,
-): { readonly weights: V[]; readonly state: Readonly<Record<string, V>> } {
-  return ir.scoped('update', () => {
-    const r = opt.step(ir, { w: joined(ir, items, (it) => it.w), g: joined(ir, items, (it) => it.g), state, lr, t }, q);
-    return { weights: parts(ir, items, r.w), state: r.state };
-  });
+  weights?: V,
+): { readonly w: V; readonly state: Readonly<Record<string, V>> } {
+  return ir.scoped('update', () => opt.step(ir, { w: weights ?? joined(ir, items, (it) => it.w), g: joined(ir, items, (it) => it.g), state, lr, t }, q));
 }
 
 /** The items' tensors picked by `pick`, flattened and concatenated in item order (the tensor itself for one item). */
@@ -60,7 +59,7 @@ function joined<T extends { readonly w: V }>(ir: IrBuilder, items: readonly T[],
 }
 
 /** A flat vector cut back into the items' weight shapes. */
-function parts(ir: IrBuilder, items: readonly { readonly w: V }[], v: V): V[] {
+export function unpackRows(ir: IrBuilder, items: readonly { readonly w: V }[], v: V): V[] {
   const shaped = (part: V, w: V) => (w.type.shape.length === 1 ? part : ir.reshape(part, w.type.shape));
   if (items.length === 1) return [shaped(v, items[0]!.w)];
   return ir.split(v, 0, items.map((it) => numel(it.w))).map((part, k) => shaped(part, items[k]!.w));

@@ -8,12 +8,12 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import {
   buildEvalStep,
   buildTrainStep,
-  initialStateInputs,
   initWeights,
   LOSS_OUTPUT,
   LR_INPUT,
   Rng,
-  splitStateInputs,
+  packInputs,
+  unpackInputs,
   STEP_INPUT,
   TrainConfigError,
   type EvalProgram,
@@ -134,7 +134,8 @@ export class Trainer extends RunControl {
     this.program = buildTrainStep(shaped, {
       batch,
       optimizer: config.optimizer,
-      packState: true,
+      // Backends whose tensors live in JavaScript memory also pack the weights (each weight is a view into them).
+      ...(backend.name === 'webgpu' ? { packState: true } : { packWeights: true }),
       ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}),
       ...(config.gradNorms ? { gradNorms: true } : {}),
     });
@@ -249,8 +250,19 @@ export class Trainer extends RunControl {
 
     // The live state: every weight, optimizer slot and buffer as an onnxruntime tensor.
     const live = new Map<string, Tensor>();
-    for (const w of p.weights) live.set(w.name, this.float(w.type, Float32Array.from(init.get(w.name)!)));
-    for (const { input, data } of initialStateInputs(p, (name) => this.resumeFrom?.state?.get(name))) live.set(input.name, this.float(input.type, data));
+    for (const { input, data } of packInputs(p.weightInputs, (name) => init.get(name), 'weight')) live.set(input.name, this.float(input.type, data));
+    for (const { input, data } of packInputs(p.stateInputs, (name) => this.resumeFrom?.state?.get(name))) live.set(input.name, this.float(input.type, data));
+    // Packed weights are also in `live` by name, as views, for the eval step, attacks and views of the model.
+    const weightType = new Map(p.weights.map((w) => [w.name, w.type]));
+    const packedWeights = p.weightInputs.filter((w) => w.parts.length !== 1 || w.parts[0]!.name !== w.name);
+    const viewWeights = () => {
+      for (const input of packedWeights) {
+        const data = live.get(input.name)!.data as Float32Array;
+        for (const part of input.parts) live.set(part.name, this.float(weightType.get(part.name)!, data.subarray(part.offset, part.offset + part.size)));
+      }
+    };
+    viewWeights();
+    const stepInputs = [...p.weightInputs, ...p.stateInputs].map((x) => x.name);
 
     this.live = live;
     const startStep = this.resumeFrom?.step ?? 0;
@@ -298,7 +310,7 @@ export class Trainer extends RunControl {
         feeds[LR_INPUT] = new ort.Tensor('float32', Float32Array.of(lr), []);
         feeds[STEP_INPUT] = new ort.Tensor('float32', Float32Array.of(step), []);
         if (attacker && this.attack) await this.perturbBatch(feeds, live, attacker, rng.fork('attack'));
-        for (const [k, v] of live) feeds[k] = v;
+        for (const k of stepInputs) feeds[k] = live.get(k)!;
         const out = await session.run(feeds);
         const loss = await scalar(out[LOSS_OUTPUT]!);
         if (!Number.isFinite(loss)) {
@@ -319,6 +331,7 @@ export class Trainer extends RunControl {
           disposeOnDevice(live.get(inName));
           live.set(inName, out[outName]!);
         }
+        viewWeights();
         lossSum += loss;
         count++;
         for (const [k, v] of Object.entries(metrics)) metricSums[k] = (metricSums[k] ?? 0) + v;
@@ -353,7 +366,7 @@ export class Trainer extends RunControl {
     for (const w of p.weights) weights.set(w.name, Float32Array.from((await live.get(w.name)!.getData()) as Float32Array));
     const stateData = new Map<string, Float32Array>();
     for (const s of p.stateInputs) stateData.set(s.name, (await live.get(s.name)!.getData()) as Float32Array);
-    const state = splitStateInputs(p, (name) => stateData.get(name)!);
+    const state = unpackInputs(p.stateInputs, (name) => stateData.get(name)!);
     for (const t of onDevice) t.dispose();
     return { status, ...(message ? { message } : {}), steps: status === 'diverged' ? step - 1 : step, epochs: history.length, weights, state, history };
   }
