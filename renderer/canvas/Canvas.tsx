@@ -7,6 +7,7 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useStoreApi,
   useUpdateNodeInternals,
   type Connection,
   type EdgeChange,
@@ -28,6 +29,7 @@ import { commentIdOf, LAYER_MIME, type FlowEdge, type FlowNode } from './flow-ty
 import { edgeTypes, nodeTypes } from './node-types';
 import { Minimap } from './Minimap';
 import { DetailProvider } from './useDetailed';
+import { createGestureLayer } from './gesture-layer';
 import { createLiteNodes, LiteNodesContext } from './lite-nodes';
 import { useFlowElements, type Measured } from './useFlowElements';
 import { useWheelZoomPreview } from './useWheelZoom';
@@ -292,7 +294,22 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
     },
     [closeMenu, lite],
   );
-  const { wheeling, preview } = useWheelZoomPreview({ box, minZoom: MIN_ZOOM, maxZoom: MAX_ZOOM, onMoving: onWheelMoving });
+  // On a large graph, a wheel zoom out draws what React Flow has not mounted on one canvas until the wheel
+  // rests, instead of mounting it step by step (small graphs mount every node anyway).
+  const large = doc.nodes.length > LARGE_GRAPH;
+  const flowStore = useStoreApi<FlowNode, FlowEdge>();
+  const layerCanvas = useRef<HTMLCanvasElement>(null);
+  const [gestureLayer] = useState(() =>
+    createGestureLayer(() => layerCanvas.current, flowStore, (id) => editor.analysis().edgeErrors.has(id)),
+  );
+  useEffect(() => () => gestureLayer.dispose(), [gestureLayer]);
+  const { wheeling, preview } = useWheelZoomPreview({
+    box,
+    minZoom: MIN_ZOOM,
+    maxZoom: MAX_ZOOM,
+    onMoving: onWheelMoving,
+    layer: large ? gestureLayer : null,
+  });
   // A wheel gesture commits its view to React Flow as it goes; the gesture itself ends the move.
   const onMoveEnd = useCallback(() => {
     if (!wheeling()) box.current?.classList.remove('is-moving');
@@ -335,7 +352,7 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
             onPaneClick={closeMenu}
             onMoveStart={onMoveStart}
             onMoveEnd={onMoveEnd}
-            onlyRenderVisibleElements={doc.nodes.length > LARGE_GRAPH}
+            onlyRenderVisibleElements={large}
             deleteKeyCode={null}
             selectionKeyCode="Shift"
             multiSelectionKeyCode={['Meta', 'Control']}
@@ -346,6 +363,7 @@ export const Canvas = memo(function Canvas({ measured }: CanvasProps) {
             minZoom={MIN_ZOOM}
             maxZoom={MAX_ZOOM}
           >
+            {large && <canvas ref={layerCanvas} className="ll-gesture-layer" aria-hidden="true" hidden data-testid="gesture-layer" />}
             {prefs.showMinimap && <Minimap preview={preview} />}
             <Controls showInteractive={false} />
           </ReactFlow>

@@ -1,10 +1,10 @@
 /**
- * Light bodies for layers that come into view while a wheel gesture moves the view (as node editors draw
- * "low quality" while moving). A layer mounted during the gesture draws a plain box of its size and
- * category colour, without handles, text or analysis subscriptions; when the wheel rests the boxes become
- * full layers, UPGRADE_BATCH per frame, so that a zoom out over hundreds of layers does not end in one
- * long frame. Layers mounted before the gesture keep their full body throughout, and at rest the canvas
- * is the same as without light bodies.
+ * Light bodies for layers that come into view with a wheel gesture (as node editors draw "low quality"
+ * while moving). A layer mounted during the gesture, or by the commit that ends it, draws a plain box of
+ * its size and category colour, without handles, text or analysis subscriptions; once the wheel rests the
+ * boxes become full layers, UPGRADE_BATCH per frame, so that a zoom out over hundreds of layers does not
+ * end in one long frame. Layers mounted before the gesture keep their full body throughout, and at rest
+ * the canvas is the same as without light bodies.
  */
 import { createContext, useContext } from 'react';
 
@@ -34,11 +34,17 @@ export interface LiteNodesControl extends LiteNodes {
  */
 export function createLiteNodes(measureHandles: (ids: string[]) => void): LiteNodesControl {
   let moving = false;
+  /**
+   * From the end of a gesture until the next frame: React Flow mounts the layers that the committed view
+   * brings in (a zoom out drawn by the gesture layer mounts them only then), and they too mount light.
+   */
+  let settling = false;
   const queue = new Map<string, { run: () => void; remeasure: boolean }>();
   let frame: number | undefined;
 
   const step = () => {
     frame = undefined;
+    settling = false;
     if (moving) return;
     const remeasure: string[] = [];
     let n = 0;
@@ -53,17 +59,18 @@ export function createLiteNodes(measureHandles: (ids: string[]) => void): LiteNo
     schedule();
   };
   const schedule = () => {
-    if (frame === undefined && !moving && queue.size > 0) frame = requestAnimationFrame(step);
+    if (frame === undefined && !moving && (queue.size > 0 || settling)) frame = requestAnimationFrame(step);
   };
 
   return {
-    moving: () => moving,
+    moving: () => moving || settling,
     upgrade(id, run, remeasure) {
       queue.set(id, { run, remeasure });
       schedule();
       return () => void queue.delete(id);
     },
     setMoving(next) {
+      settling = moving && !next;
       moving = next;
       if (moving && frame !== undefined) {
         cancelAnimationFrame(frame);
@@ -74,6 +81,7 @@ export function createLiteNodes(measureHandles: (ids: string[]) => void): LiteNo
     dispose() {
       if (frame !== undefined) cancelAnimationFrame(frame);
       frame = undefined;
+      settling = false;
       queue.clear();
     },
   };

@@ -6,13 +6,16 @@
  * on almost every step. Here a wheel step that shows nothing outside the last committed view (zooming in,
  * or back out as far as where the gesture began) only moves the viewport's compositor layer: the mounted
  * nodes and edges already cover everything in view. The view is committed to React Flow when the wheel
- * pauses, before any pointer or key press, and when another part of the app moves the view; a step out
- * past the committed view is committed at once, so nothing in view is ever missing. At rest the canvas is
- * exactly what React Flow would show. (Committing a wider view than shown when zooming out, so that the
- * next steps need no commit, was measured and dropped: mounting 2.25× the area in detail cost more.)
+ * pauses, before any pointer or key press, and when another part of the app moves the view. A step out
+ * past the committed view shows area whose nodes React Flow has not mounted: on a large graph the gesture
+ * layer (gesture-layer.ts) draws them, on the compositor-moved graph, until the view is committed; without
+ * one (small graphs mount every node) such a step is committed at once. Either way nothing in view is ever
+ * missing, and at rest the canvas is exactly what React Flow would show. (Committing a wider view than
+ * shown when zooming out was measured and dropped: mounting 2.25× the area in detail cost more.)
  */
 import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import type { GestureLayer } from './gesture-layer';
 import { reveals, zoomAbout, type Transform } from './view-geometry';
 
 export type { Transform } from './view-geometry';
@@ -62,19 +65,26 @@ export interface WheelZoomOptions {
   readonly maxZoom: number;
   /** Told when a previewed gesture starts (true) and when it has ended and been committed (false). */
   readonly onMoving: (moving: boolean) => void;
+  /**
+   * Draws what React Flow has not mounted while a step out past the committed view is previewed; null
+   * where React Flow mounts every node, so that such a step is committed at once.
+   */
+  readonly layer: GestureLayer | null;
 }
 
 /**
  * Installs the previewed wheel zoom on `box`. Returns whether a wheel gesture is in progress (for the
  * canvas's own move-end handling, which a commit in the middle of a gesture triggers) and the previewed view.
  */
-export function useWheelZoomPreview({ box, minZoom, maxZoom, onMoving }: WheelZoomOptions): WheelZoom {
+export function useWheelZoomPreview({ box, minZoom, maxZoom, onMoving, layer }: WheelZoomOptions): WheelZoom {
   const store = useStoreApi();
   const flow = useReactFlow();
   const active = useRef(false);
   const [preview] = useState(createPreview);
   const onMovingRef = useRef(onMoving);
   onMovingRef.current = onMoving;
+  const layerRef = useRef(layer);
+  layerRef.current = layer;
 
   useEffect(() => {
     const root = box.current;
@@ -86,6 +96,8 @@ export function useWheelZoomPreview({ box, minZoom, maxZoom, onMoving }: WheelZo
     let pane: DOMRect | null = null;
     let viewport: HTMLElement | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** The gesture layer drawing this gesture's view, if a step has shown area outside the committed view. */
+    let drawing: GestureLayer | null = null;
 
     const commit = () => {
       const from = base;
@@ -93,6 +105,9 @@ export function useWheelZoomPreview({ box, minZoom, maxZoom, onMoving }: WheelZo
       base = null;
       view = null;
       preview.set(null);
+      // React Flow renders the committed view before the next frame, when the layer goes.
+      drawing?.hide();
+      drawing = null;
       if (!from || !to) return;
       if (store.getState().transform === from) void flow.setViewport({ x: to[0], y: to[1], zoom: to[2] });
       // Something else moved the view meanwhile (fit view, focus on a node): that view stands.
@@ -124,6 +139,9 @@ export function useWheelZoomPreview({ box, minZoom, maxZoom, onMoving }: WheelZo
         onMovingRef.current(true);
       }
       if (!base || !view || s.transform !== base) {
+        // Something else moved the view: React Flow shows other nodes now.
+        drawing?.hide();
+        drawing = null;
         base = s.transform as unknown as Transform;
         view = base;
         viewport = root.querySelector<HTMLElement>('.react-flow__viewport');
@@ -138,11 +156,18 @@ export function useWheelZoomPreview({ box, minZoom, maxZoom, onMoving }: WheelZo
       view = next;
       clearTimeout(timer);
       timer = setTimeout(settle, WHEEL_SETTLE_MS);
-      // Zooming out past the committed view: React Flow takes the view (and mounts what comes into it).
-      if (reveals(base, next, s.width, s.height)) {
-        commit();
-        return;
+      // Zooming out past the committed view: the gesture layer draws what comes into it or, without one,
+      // React Flow takes the view (and mounts what comes into it). Back inside it, the layer rests.
+      const outside = reveals(base, next, s.width, s.height);
+      if (outside && !drawing) {
+        drawing = layerRef.current;
+        if (!drawing) {
+          commit();
+          return;
+        }
       }
+      if (outside) drawing?.show(next);
+      else drawing?.pause();
       if (viewport) viewport.style.transform = transformString(next);
       preview.set(next);
     };
