@@ -15,7 +15,18 @@ export type V = IrValue;
 /** The most parts one Split node cuts a tensor into (IrBuilder.split): its input and parts fit WebGPU's guaranteed 8 storage buffers per shader. */
 export const SPLIT_FAN_OUT = 7;
 
+/** Settings of an {@link IrBuilder}. */
+export interface IrBuilderOptions {
+  /**
+   * Most parts one Split node cuts into; wider Splits become a tree (see `split`). Default SPLIT_FAN_OUT, which
+   * every onnxruntime EP runs; graphs only for the CPU may take Infinity (one Split, one copy of the data).
+   */
+  readonly splitFanOut?: number;
+}
+
 export class IrBuilder {
+  constructor(private readonly options: IrBuilderOptions = {}) {}
+
   private readonly values: IrValue[] = [];
   private readonly nodes: IrNode[] = [];
   private readonly inputs: IrInput[] = [];
@@ -26,8 +37,8 @@ export class IrBuilder {
   private scopeName = '';
 
   /** A builder that continues an existing graph (autodiff appends the backward pass this way). */
-  static from(g: IrGraph): IrBuilder {
-    const b = new IrBuilder();
+  static from(g: IrGraph, options: IrBuilderOptions = {}): IrBuilder {
+    const b = new IrBuilder(options);
     b.values.push(...g.values);
     b.nodes.push(...g.nodes);
     b.inputs.push(...g.inputs);
@@ -223,15 +234,17 @@ export class IrBuilder {
   concat = (xs: readonly V[], axis: number) => this.op('Concat', xs, { axis });
   slice = (x: V, axis: number, start: number, end: number, step = 1) => this.op('Slice', [x], { axis, start, end, step });
   /**
-   * Cuts x along `axis` into parts of `sizes`. More than SPLIT_FAN_OUT parts become a tree of Splits (first
-   * into at most SPLIT_FAN_OUT runs of consecutive parts, then each run): WebGPU binds one storage buffer per
-   * input and output and guarantees only 8 per shader, so onnxruntime's WebGPU EP cannot run a Split into
-   * 32 time steps in one node. The tree runs everywhere, its gradient is a tree of equally small Concats,
-   * and on the CPU the extra copy costs nothing measurable (docs/webgpu.md).
+   * Cuts x along `axis` into parts of `sizes`. More than `splitFanOut` parts (SPLIT_FAN_OUT unless the builder
+   * was given another) become a tree of Splits (first into at most that many runs of consecutive parts, then each
+   * run): WebGPU binds one storage buffer per input and output and guarantees only 8 per shader, so onnxruntime's
+   * WebGPU EP cannot run a Split into 32 time steps in one node. Its gradient is a tree of equally small Concats.
+   * On the CPU the tree copies the data once per level (measured about 3% of the bench LSTM's train step), so
+   * train steps for the CPU backends are built with one Split per cut.
    */
   split = (x: V, axis: number, sizes: readonly number[]): V[] => {
-    if (sizes.length <= SPLIT_FAN_OUT) return this.opN('Split', [x], { axis, split: sizes });
-    const per = Math.ceil(sizes.length / SPLIT_FAN_OUT);
+    const fan = this.options.splitFanOut ?? SPLIT_FAN_OUT;
+    if (sizes.length <= fan) return this.opN('Split', [x], { axis, split: sizes });
+    const per = Math.ceil(sizes.length / fan);
     const runs: number[][] = [];
     for (let i = 0; i < sizes.length; i += per) runs.push(sizes.slice(i, i + per));
     const heads = this.opN('Split', [x], { axis, split: runs.map((r) => r.reduce((a, b) => a + b, 0)) });

@@ -19,6 +19,8 @@ export interface LowerOptions {
    * every shape in them, gradients included, is static). Omitted: N stays symbolic (exported models).
    */
   readonly batch?: number;
+  /** Most parts per Split node (IrBuilderOptions.splitFanOut); default: what every onnxruntime EP runs. */
+  readonly splitFanOut?: number;
 }
 
 export interface LoweredGraph {
@@ -64,7 +66,7 @@ export function outputName(node: string, port: string, portCount: number): strin
 
 export function lowerLayers(g: ShapedGraph, opts: LowerOptions): LoweredGraph {
   if (g.diagnostics.some((d) => d.severity === 'error')) throw new IrError('cannot lower a graph with errors');
-  const ir = new IrBuilder();
+  const ir = new IrBuilder(opts.splitFanOut !== undefined ? { splitFanOut: opts.splitFanOut } : {});
   const B = opts.batch;
   const fix = (s: Shape): Shape => (B === undefined ? s : s.map((d) => (d === 'N' ? B : d)));
   const fixType = (t: TensorType): TensorType => ({ shape: fix(t.shape), dtype: t.dtype });

@@ -58,6 +58,8 @@ export interface TrainStepConfig {
    * backends whose tensors JavaScript can read in place (views per weight); implies `packState`. Default false.
    */
   readonly packWeights?: boolean;
+  /** Most parts per Split node, as LowerOptions.splitFanOut (Infinity for steps only the CPU runs). */
+  readonly splitFanOut?: number;
 }
 
 export interface TrainProgram {
@@ -174,7 +176,7 @@ export function buildTrainStep(shaped: ShapedGraph, cfg: TrainStepConfig): Train
   const blocked = onnxOpTrainingBlockers(shaped)[0];
   if (blocked) throw new TrainConfigError(`${blocked.code} ${blocked.node}: ${blocked.message}`);
   const optimizer = resolveOptimizer(cfg.optimizer);
-  const lowered = lowerLayers(shaped, { mode: 'train', includeLosses: true, batch: cfg.batch });
+  const lowered = lowerLayers(shaped, { mode: 'train', includeLosses: true, batch: cfg.batch, ...(cfg.splitFanOut !== undefined ? { splitFanOut: cfg.splitFanOut } : {}) });
   const ir = lowered.builder;
   if (cfg.rewrite !== false) commuteReluMaxPool(ir);
   ir.clearOutputs();

@@ -134,8 +134,9 @@ export class Trainer extends RunControl {
     this.program = buildTrainStep(shaped, {
       batch,
       optimizer: config.optimizer,
-      // Backends whose tensors live in JavaScript memory also pack the weights (each weight is a view into them).
-      ...(backend.name === 'webgpu' ? { packState: true } : { packWeights: true }),
+      // Backends whose tensors live in JavaScript memory also pack the weights (each weight is a view into
+      // them), and run Splits of any width (WebGPU needs them cut into trees).
+      ...(backend.name === 'webgpu' ? { packState: true } : { packWeights: true, splitFanOut: Infinity }),
       ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}),
       ...(config.gradNorms ? { gradNorms: true } : {}),
     });

@@ -57,7 +57,8 @@ describe('packed optimizer state', () => {
     const shaped = model(file);
     const per = buildTrainStep(shaped, { batch: n, optimizer });
     const packed = buildTrainStep(shaped, { batch: n, optimizer, packState: true });
-    const both = buildTrainStep(shaped, { batch: n, optimizer, packWeights: true });
+    // As the Trainer builds it on the CPU backends: packed weights too, and Splits of any width.
+    const both = buildTrainStep(shaped, { batch: n, optimizer, packWeights: true, splitFanOut: Infinity });
     const slots = [...new Set(per.state.map((s) => s.slot))];
     expect(slots.length).toBeGreaterThanOrEqual(2);
     // One state input per slot, holding every weight's state, in place of one per weight and slot.
@@ -72,6 +73,8 @@ describe('packed optimizer state', () => {
     expect(both.weightInputs.find((w) => w.name === PACKED_WEIGHTS)!.parts.map((x) => x.name)).toEqual(per.weights.filter((w) => updated.has(w.name)).map((w) => w.name));
     expect(both.graph.params.length).toBe(packed.graph.params.length - updated.size);
     expect(both.graph.inputs.length).toBe(packed.graph.inputs.length + 1);
+    const widest = (p: TrainProgram) => Math.max(...p.graph.nodes.filter((x) => x.op === 'Split').map((x) => x.outputs.length));
+    if (file.startsWith('lstm')) expect([widest(packed), widest(both)]).toEqual([7, 32]); // the 32 time steps: a tree of Splits, or one
     const init = initWeights(shaped, 5);
     const batches = (seed: number) => (step: number) => data(new Rng(seed + step), n);
     const a = await train(per, init, batches(1), 3);

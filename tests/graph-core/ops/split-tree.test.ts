@@ -71,4 +71,17 @@ describe('IrBuilder.split into many parts', () => {
           expect(grad.data[(n * 64 + d) * 3 + c], `g[${n}, ${d}, ${c}]`).toBe(k === 5 ? 0 : k + 1);
         }
   });
+
+  it('a builder for CPU-only graphs (splitFanOut Infinity) cuts 32 parts with one Split, the same parts, in onnxruntime too', async () => {
+    const sizes = Array.from({ length: 32 }, (_, i) => 1 + (i % 3));
+    const D = sizes.reduce((a, b) => a + b, 0);
+    const x = randTensor([2, D, 3], 13);
+    const ir = new IrBuilder({ splitFanOut: Infinity });
+    const parts = ir.split(ir.input('x', { shape: [2, D, 3], dtype: 'float32' }), 1, sizes);
+    parts.forEach((p, k) => ir.output(`p${k}`, p));
+    const g = ir.build();
+    expect(g.nodes.map((n) => [n.op, n.outputs.length])).toEqual([['Split', 32]]);
+    const ort = await runInOrt(encodeModel(irToOnnx(g, { name: 'split-flat', weights: new Map() })), { x });
+    sizes.forEach((_, k) => expect(Array.from(ort[`p${k}`]!.data), `part ${k}`).toEqual(expectedPart(x, sizes, k).map((v) => Math.fround(v))));
+  });
 });
