@@ -236,7 +236,6 @@ export function createGestureLayer(canvas: () => HTMLCanvasElement | null, store
       const scene = buildScene(s.nodeLookup.values(), s.edges, s.nodeLookup, mountedIn(el.parentElement), edgeError);
       painting = paintingOf(scene, paletteOf(el));
       builtFor = { nodes: s.nodes, edges: s.edges, theme };
-      el.dataset.boxes = String(scene.boxes.length);
     }
     if (el.hidden) {
       dpr = window.devicePixelRatio || 1;
