@@ -37,8 +37,8 @@ export class IrBuilder {
   private scopeName = '';
 
   /** A builder that continues an existing graph (autodiff appends the backward pass this way). */
-  static from(g: IrGraph, options: IrBuilderOptions = {}): IrBuilder {
-    const b = new IrBuilder(options);
+  static from(g: IrGraph): IrBuilder {
+    const b = new IrBuilder();
     b.values.push(...g.values);
     b.nodes.push(...g.nodes);
     b.inputs.push(...g.inputs);

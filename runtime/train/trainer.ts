@@ -11,6 +11,7 @@ import {
   initWeights,
   LOSS_OUTPUT,
   LR_INPUT,
+  PACKED_WEIGHTS,
   Rng,
   packInputs,
   unpackInputs,
@@ -255,7 +256,7 @@ export class Trainer extends RunControl {
     for (const { input, data } of packInputs(p.stateInputs, (name) => this.resumeFrom?.state?.get(name))) live.set(input.name, this.float(input.type, data));
     // Packed weights are also in `live` by name, as views, for the eval step, attacks and views of the model.
     const weightType = new Map(p.weights.map((w) => [w.name, w.type]));
-    const packedWeights = p.weightInputs.filter((w) => w.parts.length !== 1 || w.parts[0]!.name !== w.name);
+    const packedWeights = p.weightInputs.filter((w) => w.name === PACKED_WEIGHTS);
     const viewWeights = () => {
       for (const input of packedWeights) {
         const data = live.get(input.name)!.data as Float32Array;
